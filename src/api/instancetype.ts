@@ -1,0 +1,26 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { ObjectMetaSchema, ResourceListSchema } from "./meta.ts";
+
+/**
+ * carpool.dev/v1alpha1 InstanceType: one entry of a user's catalog (see the plan contract). A k3s
+ * site describes its own machines this way; when any are given, they are the whole catalog.
+ */
+export const OfferingSchema = Type.Object({
+  zone: Type.String({ minLength: 1 }),
+  capacityType: Type.String({ minLength: 1 }),
+  price: Type.Number({ minimum: 0 }),
+  available: Type.Optional(Type.Boolean()),
+});
+
+export const InstanceTypeObjectSchema = Type.Object({
+  apiVersion: Type.Literal("carpool.dev/v1alpha1"),
+  kind: Type.Literal("InstanceType"),
+  metadata: ObjectMetaSchema,
+  spec: Type.Object({
+    capacity: ResourceListSchema,
+    overhead: Type.Optional(ResourceListSchema),
+    labels: Type.Optional(Type.Record(Type.String(), Type.String())),
+    offerings: Type.Array(OfferingSchema, { minItems: 1 }),
+  }),
+});
+export type InstanceTypeObject = Static<typeof InstanceTypeObjectSchema>;

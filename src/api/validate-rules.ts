@@ -1,0 +1,116 @@
+import { tryParseQuantity } from "../resources/quantity.ts";
+import type { FieldError } from "./field-errors.ts";
+import type { InstanceTypeObject } from "./instancetype.ts";
+import type { NodeClaim } from "./nodeclaim.ts";
+import type { NodePool } from "./nodepool.ts";
+import type { Pod, PodSpec } from "./pod.ts";
+import { labelMapErrors, restrictedLabelError } from "./validate-labels.ts";
+import { requirementErrors, taintErrors } from "./validate-requirements.ts";
+
+/** Rules beyond the structure, per kind: what the API server and Karpenter's CRDs enforce. */
+export function nodePoolErrors(nodePool: NodePool): FieldError[] {
+  const spec = nodePool.spec.template.spec;
+  const labels = nodePool.spec.template.metadata?.labels;
+  const errors = [
+    ...labelMapErrors(labels, "spec.template.metadata.labels"),
+    ...Object.keys(labels ?? {}).flatMap((key) => {
+      const restricted = restrictedLabelError(key);
+      return restricted
+        ? [{ path: `spec.template.metadata.labels[${key}]`, message: restricted }]
+        : [];
+    }),
+    ...requirementErrors(spec.requirements, "spec.template.spec.requirements", { karpenter: true }),
+    ...taintErrors(spec.taints, "spec.template.spec.taints"),
+    ...taintErrors(spec.startupTaints, "spec.template.spec.startupTaints"),
+    ...quantityErrors(nodePool.spec.limits, "spec.limits"),
+  ];
+  (nodePool.spec.disruption?.budgets ?? []).forEach((budget, i) => {
+    // CRD CEL: "'schedule' must be set with 'duration'".
+    if ((budget.schedule === undefined) !== (budget.duration === undefined)) {
+      errors.push({
+        path: `spec.disruption.budgets[${i}]`,
+        message: "'schedule' must be set with 'duration'",
+      });
+    }
+  });
+  return errors;
+}
+
+export function nodeClaimErrors(nodeClaim: NodeClaim): FieldError[] {
+  return [
+    ...requirementErrors(nodeClaim.spec.requirements, "spec.requirements", {
+      karpenter: true,
+    }).filter(
+      // A claim carries the karpenter.sh/nodepool label its pool gave it; only pools may not require it.
+      (error) => !error.message.includes('"karpenter.sh/nodepool"'),
+    ),
+    ...taintErrors(nodeClaim.spec.taints, "spec.taints"),
+    ...quantityErrors(nodeClaim.status?.allocatable, "status.allocatable"),
+    ...quantityErrors(nodeClaim.status?.capacity, "status.capacity"),
+  ];
+}
+
+export function podSpecErrors(spec: PodSpec, path: string): FieldError[] {
+  const errors: FieldError[] = [...labelMapErrors(spec.nodeSelector, `${path}.nodeSelector`)];
+  (spec.tolerations ?? []).forEach((toleration, i) => {
+    // core/v1 validation: operator Exists must have no value; an empty key needs operator Exists.
+    if (toleration.operator === "Exists" && toleration.value) {
+      errors.push({
+        path: `${path}.tolerations[${i}].value`,
+        message: "must be empty when operator is Exists",
+      });
+    }
+    if (!toleration.key && toleration.operator !== "Exists") {
+      errors.push({
+        path: `${path}.tolerations[${i}].operator`,
+        message: "must be Exists when key is empty",
+      });
+    }
+  });
+  for (const [kind, containers] of [
+    ["containers", spec.containers],
+    ["initContainers", spec.initContainers ?? []],
+  ] as const) {
+    containers.forEach((container, i) => {
+      const at = `${path}.${kind}[${i}].resources`;
+      errors.push(...quantityErrors(container.resources?.requests, `${at}.requests`));
+      errors.push(...quantityErrors(container.resources?.limits, `${at}.limits`));
+    });
+  }
+  errors.push(...quantityErrors(spec.overhead, `${path}.overhead`));
+  const terms =
+    spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+      ?.nodeSelectorTerms ?? [];
+  terms.forEach((term, i) => {
+    const at = `${path}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${i}]`;
+    errors.push(
+      ...requirementErrors(term.matchExpressions, `${at}.matchExpressions`, { karpenter: false }),
+    );
+  });
+  return errors;
+}
+
+export function podErrors(pod: Pod): FieldError[] {
+  return [
+    ...labelMapErrors(pod.metadata.labels, "metadata.labels"),
+    ...podSpecErrors(pod.spec, "spec"),
+  ];
+}
+
+export function instanceTypeErrors(instanceType: InstanceTypeObject): FieldError[] {
+  return [
+    ...quantityErrors(instanceType.spec.capacity, "spec.capacity"),
+    ...quantityErrors(instanceType.spec.overhead, "spec.overhead"),
+    ...labelMapErrors(instanceType.spec.labels, "spec.labels"),
+  ];
+}
+
+function quantityErrors(
+  list: Readonly<Record<string, string | number>> | undefined,
+  path: string,
+): FieldError[] {
+  return Object.entries(list ?? {}).flatMap(([resource, text]) => {
+    const parsed = tryParseQuantity(text);
+    return parsed.ok ? [] : [{ path: `${path}.${resource}`, message: parsed.message }];
+  });
+}

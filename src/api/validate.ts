@@ -1,0 +1,110 @@
+import type { TSchema } from "@sinclair/typebox";
+import { type FieldError, structuralErrors } from "./field-errors.ts";
+import { type InstanceTypeObject, InstanceTypeObjectSchema } from "./instancetype.ts";
+import { type Node, NodeSchema } from "./node.ts";
+import { type NodeClaim, NodeClaimSchema } from "./nodeclaim.ts";
+import { type NodePool, NodePoolSchema } from "./nodepool.ts";
+import { type Pod, PodSchema } from "./pod.ts";
+import { type PodDisruptionBudget, PodDisruptionBudgetSchema } from "./policy.ts";
+import {
+  type PersistentVolume,
+  type PersistentVolumeClaim,
+  PersistentVolumeClaimSchema,
+  PersistentVolumeSchema,
+  type StorageClass,
+  StorageClassSchema,
+} from "./storage.ts";
+import {
+  instanceTypeErrors,
+  nodeClaimErrors,
+  nodePoolErrors,
+  podErrors,
+  podSpecErrors,
+} from "./validate-rules.ts";
+import {
+  type DaemonSet,
+  DaemonSetSchema,
+  type Deployment,
+  DeploymentSchema,
+  type Job,
+  JobSchema,
+  type ReplicaSet,
+  ReplicaSetSchema,
+  type StatefulSet,
+  StatefulSetSchema,
+} from "./workloads.ts";
+
+/** Every object kind carpool reads. */
+export type KnownObject =
+  | Pod
+  | Node
+  | Deployment
+  | ReplicaSet
+  | StatefulSet
+  | DaemonSet
+  | Job
+  | PodDisruptionBudget
+  | PersistentVolume
+  | PersistentVolumeClaim
+  | StorageClass
+  | NodePool
+  | NodeClaim
+  | InstanceTypeObject;
+
+interface KindRules {
+  readonly schema: TSchema;
+  readonly rules: (object: never) => FieldError[];
+}
+
+const workloadRules = (object: { spec: { template: { spec: Pod["spec"] } } }) =>
+  podSpecErrors(object.spec.template.spec, "spec.template.spec");
+
+const kinds: Readonly<Record<string, KindRules>> = {
+  "v1/Pod": { schema: PodSchema, rules: podErrors },
+  "v1/Node": { schema: NodeSchema, rules: () => [] },
+  "apps/v1/Deployment": { schema: DeploymentSchema, rules: workloadRules },
+  "apps/v1/ReplicaSet": { schema: ReplicaSetSchema, rules: workloadRules },
+  "apps/v1/StatefulSet": { schema: StatefulSetSchema, rules: workloadRules },
+  "apps/v1/DaemonSet": { schema: DaemonSetSchema, rules: workloadRules },
+  "batch/v1/Job": { schema: JobSchema, rules: workloadRules },
+  "policy/v1/PodDisruptionBudget": { schema: PodDisruptionBudgetSchema, rules: () => [] },
+  "v1/PersistentVolume": { schema: PersistentVolumeSchema, rules: () => [] },
+  "v1/PersistentVolumeClaim": { schema: PersistentVolumeClaimSchema, rules: () => [] },
+  "storage.k8s.io/v1/StorageClass": { schema: StorageClassSchema, rules: () => [] },
+  "karpenter.sh/v1/NodePool": { schema: NodePoolSchema, rules: nodePoolErrors },
+  "karpenter.sh/v1/NodeClaim": { schema: NodeClaimSchema, rules: nodeClaimErrors },
+  "carpool.dev/v1alpha1/InstanceType": {
+    schema: InstanceTypeObjectSchema,
+    rules: instanceTypeErrors,
+  },
+};
+
+export type Validation =
+  | { readonly ok: true; readonly object: KnownObject }
+  | { readonly ok: false; readonly unknownKind: boolean; readonly errors: readonly FieldError[] };
+
+/** Checks an object's structure, then the rules of its kind; reports every error. */
+export function validateObject(object: unknown): Validation {
+  if (typeof object !== "object" || object === null || Array.isArray(object)) {
+    return { ok: false, unknownKind: false, errors: [{ path: "", message: "must be an object" }] };
+  }
+  const { apiVersion, kind } = object as { apiVersion?: unknown; kind?: unknown };
+  const rules = kinds[`${String(apiVersion)}/${String(kind)}`];
+  if (rules === undefined) {
+    return {
+      ok: false,
+      unknownKind: true,
+      errors: [
+        {
+          path: "kind",
+          message: `${String(apiVersion)} ${String(kind)} is not a kind carpool reads; ignored`,
+        },
+      ],
+    };
+  }
+  const structural = structuralErrors(rules.schema, object);
+  if (structural.length > 0) return { ok: false, unknownKind: false, errors: structural };
+  const semantic = rules.rules(object as never);
+  if (semantic.length > 0) return { ok: false, unknownKind: false, errors: semantic };
+  return { ok: true, object: object as KnownObject };
+}
