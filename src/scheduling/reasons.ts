@@ -64,7 +64,7 @@ export type Reason =
   | {
       readonly code: "volume_missing";
       readonly claim: string;
-      readonly detail: "claim" | "volume" | "storage_class";
+      readonly detail: "claim" | "volume" | "storage_class" | "unbound";
     }
   /** Required pod affinity: no pod matching the term in the target's topology domain. */
   | {

@@ -1,0 +1,141 @@
+import type { NodeSelectorRequirement, Taint } from "../api/pod.ts";
+import { formatResourceAmount } from "../resources/resource-list.ts";
+import type { Reason, RequirementSource } from "../scheduling/reasons.ts";
+
+/** The one place a scheduling `Reason` becomes words. */
+export function renderReason(reason: Reason): string {
+  switch (reason.code) {
+    case "untolerated_taint":
+      return `untolerated taint ${renderTaint(reason.taint)}`;
+    case "node_unschedulable":
+      return "node is cordoned (spec.unschedulable)";
+    case "requirement_conflict":
+      return `${sourceName(reason.source)} requires ${renderRequirement(reason.wanted)}, but ${renderOffer(reason.offered)}`;
+    case "undefined_label":
+      return `${sourceName(reason.source)} selects label ${reason.key}, which the NodePool does not define (add it to the pool's requirements or template labels)`;
+    case "node_affinity_mismatch":
+      return `no term of the required node affinity matches: ${reason.terms
+        .map((term, i) => `term ${i + 1}: ${term.map(renderReason).join(" and ") || "empty term"}`)
+        .join("; ")}`;
+    case "field_mismatch":
+      return `node affinity field ${reason.field} requires ${renderRequirement(reason.wanted)}, but it is "${reason.value}"`;
+    case "insufficient_resource":
+      return renderInsufficient(reason);
+    case "host_port_conflict":
+      return `host port ${reason.port}/${reason.protocol} on ${reason.hostIP || "0.0.0.0"} is already in use${reason.usedBy ? ` by ${reason.usedBy}` : ""}`;
+    case "volume_topology_conflict":
+      return `volume ${reason.volume} (claim ${reason.claim}) can only be used where ${reason.wanted.map(renderRequirement).join(" and ")}`;
+    case "volume_missing":
+      return `volume claim ${reason.claim}: ${volumeMissingText[reason.detail]}`;
+    case "pod_affinity_unsatisfied":
+      return `no pod matching required pod affinity term ${reason.termIndex + 1} runs in ${renderDomain(reason.topologyKey, reason.domain)}`;
+    case "pod_anti_affinity_conflict":
+      return `pod ${reason.conflictingPod} matches required pod anti-affinity term ${reason.termIndex + 1} in ${renderDomain(reason.topologyKey, reason.domain)}`;
+    case "existing_pod_anti_affinity":
+      return `pod ${reason.existingPod} has required pod anti-affinity against this pod in ${renderDomain(reason.topologyKey, reason.domain)}`;
+    case "topology_spread_violation":
+      return reason.missingKey
+        ? `topology spread on ${reason.topologyKey}: the node has no ${reason.topologyKey} label`
+        : `topology spread on ${reason.topologyKey}: skew in ${reason.domain ?? "this domain"} would be ${reason.skew}, more than maxSkew ${reason.maxSkew}`;
+    case "pool_limit":
+      return `NodePool limit on ${reason.resource} would be exceeded: ${amount(reason.resource, reason.usage)} in use + ${amount(reason.resource, reason.wanted)} > ${amount(reason.resource, reason.limit)}`;
+    case "no_instance_type":
+      return renderNoInstanceType(reason);
+    case "no_offering":
+      return `no available offering for ${listOf(reason.instanceTypes)} matches the zone and capacity type requirements`;
+  }
+}
+
+export function renderTaint(taint: Taint): string {
+  const value = taint.value ? `=${taint.value}` : "";
+  return `${taint.key}${value}:${taint.effect}`;
+}
+
+export function renderRequirement(requirement: NodeSelectorRequirement): string {
+  const values = requirement.values ?? [];
+  switch (requirement.operator) {
+    case "In":
+      return values.length === 1
+        ? `${requirement.key}=${values[0]}`
+        : `${requirement.key} in (${values.join(", ")})`;
+    case "NotIn":
+      return values.length === 1
+        ? `${requirement.key}!=${values[0]}`
+        : `${requirement.key} not in (${values.join(", ")})`;
+    case "Exists":
+      return `${requirement.key} to exist`;
+    case "DoesNotExist":
+      return `no ${requirement.key} label`;
+    case "Gt":
+      return `${requirement.key} > ${values[0]}`;
+    case "Lt":
+      return `${requirement.key} < ${values[0]}`;
+  }
+}
+
+function renderOffer(offered: NodeSelectorRequirement): string {
+  if (offered.operator === "DoesNotExist") return `the target has no ${offered.key} label`;
+  if (offered.operator === "In" && offered.values?.length === 1) {
+    return `the target has ${offered.key}=${offered.values[0]}`;
+  }
+  return `the target allows only ${renderRequirement(offered)}`;
+}
+
+function renderInsufficient(reason: Extract<Reason, { code: "insufficient_resource" }>): string {
+  const { resource } = reason;
+  if (resource === "pods") {
+    return `too many pods: ${reason.capacity - reason.available} of ${reason.capacity} in use`;
+  }
+  if (reason.capacity === 0)
+    return `no ${resource} at all (requested ${amount(resource, reason.requested)})`;
+  return `insufficient ${resource}: requested ${amount(resource, reason.requested)}, ${amount(resource, Math.max(0, reason.available))} of ${amount(resource, reason.capacity)} free`;
+}
+
+function renderNoInstanceType(reason: Extract<Reason, { code: "no_instance_type" }>): string {
+  if (reason.considered === 0) return "no instance type is compatible with the pool's requirements";
+  const closest = reason.closest[0];
+  if (closest === undefined) return `none of ${reason.considered} instance types fits`;
+  const shortOfCapacity = closest.reasons.find(
+    (r) => r.code === "insufficient_resource" && r.requested > r.capacity,
+  );
+  if (shortOfCapacity?.code === "insufficient_resource") {
+    const { resource, requested } = shortOfCapacity;
+    return `no instance type has ${amount(resource, requested)} ${resource} (the largest compatible, ${closest.instanceType}, has ${amount(resource, shortOfCapacity.capacity)} allocatable)`;
+  }
+  return `none of ${reason.considered} instance types fits; closest ${closest.instanceType}: ${closest.reasons.map(renderReason).join(", ")}`;
+}
+
+const volumeMissingText = {
+  claim: "the PersistentVolumeClaim does not exist",
+  volume: "its PersistentVolume does not exist",
+  storage_class: "its StorageClass does not exist",
+  unbound: "it is not bound yet and its StorageClass binds Immediately",
+} as const;
+
+function sourceName(source: RequirementSource): string {
+  return sourceNames[source];
+}
+
+const sourceNames: Record<RequirementSource, string> = {
+  nodeSelector: "the pod's nodeSelector",
+  nodeAffinity: "the pod's required node affinity",
+  preferredNodeAffinity: "the pod's preferred node affinity",
+  nodePool: "the NodePool",
+  instanceType: "the instance type",
+  volume: "a volume of the pod",
+  topology: "a topology constraint of the pod",
+};
+
+function renderDomain(key: string, domain: string | undefined): string {
+  return domain === undefined ? `the target's ${key} domain` : `${key}=${domain}`;
+}
+
+function amount(resource: string, value: number): string {
+  return formatResourceAmount(resource, value);
+}
+
+function listOf(names: readonly string[]): string {
+  return names.length <= 3
+    ? names.join(", ")
+    : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+}
