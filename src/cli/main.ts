@@ -1,7 +1,79 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 
+/**
+ * The carpool command. Each subcommand loads its implementation lazily, so `carpool --help`
+ * stays fast and a command pulls in only what it uses.
+ */
 const program = new Command("carpool")
-  .description("Just-in-time Kubernetes nodes for EKS, k3s and bare machines (Karpenter v1 API)")
-  .version("0.1.0");
+  .description(
+    "Just-in-time Kubernetes nodes for EKS, k3s and bare machines, speaking the Karpenter v1 API",
+  )
+  .version("0.1.0")
+  .showHelpAfterError();
+
+const outputOption = () =>
+  new Option("-o, --output <format>", "output format")
+    .choices(["table", "json", "yaml"])
+    .default("table");
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+program
+  .command("plan")
+  .description("show which nodes carpool would launch for the pending pods in a snapshot")
+  .requiredOption(
+    "-f, --filename <path>",
+    "manifest file, directory or - for stdin (repeatable)",
+    collect,
+    [],
+  )
+  .addOption(outputOption())
+  .option("--region <region>", "region of the built-in AWS catalog", "us-east-1")
+  .action(async (options) => {
+    const { runPlan } = await import("./plan-command.ts");
+    process.exitCode = runPlan(options);
+  });
+
+program
+  .command("explain")
+  .description("explain, for one pending pod, why each NodePool and node can or cannot take it")
+  .argument("<pod>", "the pod, as NAMESPACE/NAME or NAME (namespace default)")
+  .requiredOption(
+    "-f, --filename <path>",
+    "manifest file, directory or - for stdin (repeatable)",
+    collect,
+    [],
+  )
+  .addOption(outputOption())
+  .option("--region <region>", "region of the built-in AWS catalog", "us-east-1")
+  .action(async (pod, options) => {
+    const { runExplain } = await import("./explain-command.ts");
+    process.exitCode = runExplain(pod, options);
+  });
+
+program
+  .command("catalog")
+  .description("list instance types, their allocatable resources and prices")
+  .option(
+    "-f, --filename <path>",
+    "InstanceType manifests to list instead of the built-in catalog",
+    collect,
+    [],
+  )
+  .option("--region <region>", "region of the built-in AWS catalog", "us-east-1")
+  .option("-l, --selector <selector>", "label selector, e.g. karpenter.k8s.aws/instance-family=m5")
+  .addOption(outputOption())
+  .action(async (options) => {
+    const { runCatalog } = await import("./catalog-command.ts");
+    process.exitCode = runCatalog(options);
+  });
+
+program
+  .command("start", { hidden: true })
+  .description("the job `npm start` runs: plan the bundled examples")
+  .action(async () => {
+    const { runStart } = await import("./start-command.ts");
+    process.exitCode = runStart();
+  });
 
 await program.parseAsync(process.argv);

@@ -92,15 +92,19 @@ function renderInsufficient(reason: Extract<Reason, { code: "insufficient_resour
 }
 
 function renderNoInstanceType(reason: Extract<Reason, { code: "no_instance_type" }>): string {
+  if (reason.minValues !== undefined) {
+    const { key, wanted, available } = reason.minValues;
+    return `the pool requires at least ${wanted} values of ${key} among the instance types that fit, but only ${available} remain`;
+  }
   if (reason.considered === 0) return "no instance type is compatible with the pool's requirements";
   const closest = reason.closest[0];
   if (closest === undefined) return `none of ${reason.considered} instance types fits`;
   const shortOfCapacity = closest.reasons.find(
-    (r) => r.code === "insufficient_resource" && r.requested > r.capacity,
+    (r) => r.code === "insufficient_resource" && r.requested > r.available,
   );
   if (shortOfCapacity?.code === "insufficient_resource") {
     const { resource, requested } = shortOfCapacity;
-    return `no instance type has ${amount(resource, requested)} ${resource} (the largest compatible, ${closest.instanceType}, has ${amount(resource, shortOfCapacity.capacity)} allocatable)`;
+    return `no instance type has ${amount(resource, requested)} ${resource} (the largest compatible, ${closest.instanceType}, has ${amount(resource, shortOfCapacity.available)} free after daemonsets)`;
   }
   return `none of ${reason.considered} instance types fits; closest ${closest.instanceType}: ${closest.reasons.map(renderReason).join(", ")}`;
 }
@@ -117,6 +121,7 @@ function sourceName(source: RequirementSource): string {
 }
 
 const sourceNames: Record<RequirementSource, string> = {
+  pod: "the pod",
   nodeSelector: "the pod's nodeSelector",
   nodeAffinity: "the pod's required node affinity",
   preferredNodeAffinity: "the pod's preferred node affinity",

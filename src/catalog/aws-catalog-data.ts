@@ -1,0 +1,96 @@
+/**
+ * How the built-in AWS catalog's data is derived from the shared public facts; used by
+ * scripts/gen-aws-catalog.ts and by the test that keeps the checked-in file honest.
+ */
+
+/** A row of ../shared/data/aws-instance-types.json (the fields used here). */
+export interface SharedInstanceType {
+  readonly name: string;
+  readonly vcpu: number;
+  readonly memoryMiB: number;
+  readonly architecture: string;
+  readonly maxPods: number | null;
+  readonly onDemandPrice: Readonly<Record<string, number>>;
+  readonly bareMetal: boolean | null;
+}
+
+/** One instance type as stored: capacity facts, labels, prices by region. */
+export interface AwsInstanceTypeData {
+  readonly name: string;
+  readonly vcpu: number;
+  readonly memoryMiB: number;
+  readonly maxPods: number;
+  readonly gpus?: { readonly resource: string; readonly count: number };
+  readonly labels: Readonly<Record<string, string>>;
+  readonly onDemandPrice: Readonly<Record<string, number>>;
+}
+
+export interface AwsCatalogData {
+  readonly _generated: string;
+  readonly sources: Readonly<Record<string, string>>;
+  readonly zones: Readonly<Record<string, readonly string[]>>;
+  readonly instanceTypes: readonly AwsInstanceTypeData[];
+}
+
+/**
+ * The zones offered per region. Which types each zone really offers is not in our public data,
+ * so every type is offered in every listed zone (a simplification docs/catalog.md states).
+ */
+const zones = {
+  "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1f"],
+};
+
+/** Accelerators and the extended resource their device plugin advertises. */
+const acceleratorResources: Readonly<Record<string, string>> = {
+  nvidia: "nvidia.com/gpu",
+  amd: "amd.com/gpu",
+};
+
+export function buildAwsCatalogData(
+  types: readonly SharedInstanceType[],
+  labels: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): AwsCatalogData {
+  const rows: AwsInstanceTypeData[] = [];
+  for (const type of types) {
+    const typeLabels = labels[type.name];
+    // Bare-metal types need a different node setup and no max-pods figure means no ENI facts.
+    if (typeLabels === undefined || type.maxPods === null || type.bareMetal) continue;
+    const prices = Object.fromEntries(
+      Object.entries(type.onDemandPrice).filter(([region]) => region in zones),
+    );
+    if (Object.keys(prices).length === 0) continue;
+    const gpuCount = Number(typeLabels["karpenter.k8s.aws/instance-gpu-count"] ?? 0);
+    const gpuResource =
+      acceleratorResources[typeLabels["karpenter.k8s.aws/instance-gpu-manufacturer"] ?? ""];
+    rows.push({
+      name: type.name,
+      vcpu: type.vcpu,
+      memoryMiB: type.memoryMiB,
+      maxPods: type.maxPods,
+      ...(gpuCount > 0 &&
+        gpuResource !== undefined && { gpus: { resource: gpuResource, count: gpuCount } }),
+      labels: Object.fromEntries(
+        Object.entries(typeLabels).filter(
+          ([key]) => key.startsWith("karpenter.k8s.aws/") || key === "kubernetes.io/arch",
+        ),
+      ),
+      onDemandPrice: prices,
+    });
+  }
+  rows.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return {
+    _generated:
+      "npm run catalog:aws (scripts/gen-aws-catalog.ts) from ../shared/data — do not edit by hand",
+    sources: {
+      "vcpu, memoryMiB, maxPods, onDemandPrice":
+        "../shared/data/aws-instance-types.json (see its README for each field's public source)",
+      labels:
+        "../shared/data/aws-instance-labels.json (Karpenter's AWS provider instance-type reference)",
+      zones:
+        "the region's zones; per-zone availability is not in the public data, so every type is offered in every zone",
+      spot: "no public static spot prices: spot offerings are priced at the on-demand price, an upper bound, until refreshed",
+    },
+    zones,
+    instanceTypes: rows,
+  };
+}

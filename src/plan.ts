@@ -1,0 +1,132 @@
+import type { InstanceTypeObject } from "./api/instancetype.ts";
+import { decodeObjects, type LoadError, type LoadedObject } from "./api/load.ts";
+import { awsCatalog } from "./catalog/aws-catalog.ts";
+import type { Catalog } from "./catalog/instance-type.ts";
+import { catalogFromInstanceTypes } from "./catalog/user-catalog.ts";
+import { buildSnapshot, type ClusterSnapshot } from "./cluster/snapshot.ts";
+import { renderReason } from "./render/reasons.ts";
+import type { Plan } from "./solver/plan.ts";
+import { plannedClaim } from "./solver/planned-claim.ts";
+import { type Solution, solve } from "./solver/solve.ts";
+
+export interface PlanOptions {
+  /** Region of the built-in AWS catalog, used when the input holds no InstanceType objects. */
+  readonly region?: string;
+}
+
+/** The library's `plan()`: the same computation and result as `carpool plan -o json`. */
+export function plan(objects: readonly object[], options: PlanOptions = {}): Plan {
+  const decoded = decodeObjects(
+    objects.map((object, documentIndex) => ({ object, documentIndex })),
+    "<objects>",
+  );
+  if (decoded.errors.length > 0) {
+    throw new Error(
+      `invalid input:\n${decoded.errors.map((e) => `  ${e.kind ?? "object"}/${e.name ?? ""}: ${e.path}: ${e.message}`).join("\n")}`,
+    );
+  }
+  const result = planObjects(decoded.objects, options);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join("\n"));
+  return result.plan;
+}
+
+export type PlanResult =
+  | { readonly ok: true; readonly plan: Plan }
+  | { readonly ok: false; readonly errors: readonly LoadError[] };
+
+/** Plans validated objects; catalog errors (a bad InstanceType) are input errors. */
+export function planObjects(
+  objects: readonly LoadedObject[],
+  options: PlanOptions = {},
+): PlanResult {
+  const snapshot = buildSnapshot(objects.map((loaded) => loaded.object));
+  const catalog = catalogFor(snapshot, options, objects);
+  if (!catalog.ok) return catalog;
+  return { ok: true, plan: toPlan(solveSnapshot(snapshot, catalog.catalog)) };
+}
+
+export function catalogFor(
+  snapshot: ClusterSnapshot,
+  options: PlanOptions,
+  objects: readonly LoadedObject[],
+): { ok: true; catalog: Catalog } | { ok: false; errors: LoadError[] } {
+  if (snapshot.instanceTypes.length === 0)
+    return { ok: true, catalog: awsCatalog(options.region ?? "us-east-1") };
+  const { catalog, errors } = catalogFromInstanceTypes(
+    snapshot.instanceTypes as InstanceTypeObject[],
+  );
+  if (errors.length === 0) return { ok: true, catalog };
+  const sources = new Map(
+    objects.map((o) => [`${o.object.kind}/${o.object.metadata.name}`, o.source]),
+  );
+  return {
+    ok: false,
+    errors: errors.map((error) => {
+      const source = sources.get(`InstanceType/${error.instanceType}`);
+      return {
+        file: source?.file ?? "<objects>",
+        kind: "InstanceType",
+        name: error.instanceType,
+        path: error.path,
+        message: error.message,
+      };
+    }),
+  };
+}
+
+export function solveSnapshot(snapshot: ClusterSnapshot, catalog: Catalog): Solution {
+  return solve({
+    pendingPods: snapshot.pendingPods,
+    boundPods: snapshot.boundPods,
+    nodes: snapshot.nodes,
+    nodeClaims: snapshot.nodeClaims,
+    nodePools: snapshot.nodePools,
+    daemonSets: snapshot.daemonSets,
+    volumes: {
+      claims: new Map(
+        snapshot.persistentVolumeClaims.map((c) => [
+          `${c.metadata.namespace ?? "default"}/${c.metadata.name}`,
+          c,
+        ]),
+      ),
+      volumes: new Map(snapshot.persistentVolumes.map((v) => [v.metadata.name ?? "", v])),
+      storageClasses: new Map(snapshot.storageClasses.map((c) => [c.metadata.name ?? "", c])),
+    },
+    catalog,
+  });
+}
+
+/** The contract's Plan: reasons rendered to words, costs summed exactly in micro-dollars. */
+export function toPlan(solution: Solution): Plan {
+  const nodeClaims = solution.claims.map(plannedClaim);
+  const existingNodes = [...solution.onExisting.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, pods]) => ({ name, pods: pods.map((p) => p.key).sort() }));
+  const unschedulable = solution.unschedulable.map((entry) => ({
+    pod: entry.pending.key,
+    reasons: entry.targets
+      .filter((target) => target.reasons.length > 0)
+      .map((target) => ({
+        target: target.target,
+        reason: target.reasons.map(renderReason).join("; "),
+      })),
+  }));
+  const micro = nodeClaims.reduce((sum, claim) => sum + Math.round(claim.price * 1e6), 0);
+  const onExisting = existingNodes.reduce((sum, node) => sum + node.pods.length, 0);
+  const onNew = nodeClaims.reduce((sum, claim) => sum + claim.pods.length, 0);
+  return {
+    apiVersion: "carpool.dev/v1alpha1",
+    kind: "Plan",
+    nodeClaims,
+    existingNodes,
+    unschedulable,
+    summary: {
+      pods: solution.pendingCount,
+      onExistingNodes: onExisting,
+      onNewNodes: onNew,
+      unschedulable: unschedulable.length,
+      newNodes: nodeClaims.length,
+      hourlyCost: micro / 1e6,
+    },
+  };
+}

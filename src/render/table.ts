@@ -1,0 +1,28 @@
+/** A plain, kubectl-like table: upper-case headers, columns padded with three spaces. */
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) =>
+        column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0),
+      )
+      .join("   ")
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join("\n");
+}
+
+/** Prices are USD per hour; four decimals show every catalog price exactly enough to compare. */
+export function formatPrice(price: number): string {
+  return `$${price.toFixed(4)}`;
+}
+
+/** A list of names, shortened after `max` with a count of the rest. */
+export function abbreviateList(names: readonly string[], max = 4): string {
+  if (names.length <= max) return names.join(", ");
+  return `${names.slice(0, max).join(", ")} +${names.length - max} more`;
+}

@@ -1,0 +1,205 @@
+import type { Taint } from "../api/pod.ts";
+import { Labels } from "../api/wellknown.ts";
+import type { Offering } from "../catalog/instance-type.ts";
+import { addResources, type Resources } from "../resources/resource-list.ts";
+import type { HostPort } from "../scheduling/host-ports.ts";
+import type { Reason } from "../scheduling/reasons.ts";
+import type { Requirements } from "../scheduling/requirements.ts";
+import { fitsResources, resourceFit } from "../scheduling/resource-fit.ts";
+import type { TopologyNode } from "../scheduling/topology-index.ts";
+import type { PendingPod } from "./pending-pod.ts";
+import { type CandidateType, offeringAllowed, type PoolTemplate } from "./pool-template.ts";
+
+/** A node the solver is planning: the pods on it so far and the instance types that still fit them. */
+export interface NewClaim {
+  readonly name: string;
+  readonly pool: PoolTemplate;
+  requirements: Requirements;
+  /** Compatible instance types, cheapest allowed offering first. */
+  options: readonly CandidateType[];
+  readonly pods: PendingPod[];
+  /** The pods' requests (daemonset overhead not included). */
+  requests: Resources;
+  readonly ports: HostPort[];
+  /** How the topology rules see it: labels known so far, its own hostname, the pool's taints. */
+  node: TopologyNode;
+  /** Hourly price of its cheapest allowed offering. */
+  price: number;
+  /** Capacity of that cheapest option, counted against the pool's limits. */
+  committed: Resources;
+}
+
+/** What a claim would become with one more pod, or why it cannot take it. */
+export type ClaimChange =
+  | {
+      readonly ok: true;
+      readonly requirements: Requirements;
+      readonly options: readonly CandidateType[];
+      readonly price: number;
+    }
+  | { readonly ok: false; readonly reasons: readonly Reason[] };
+
+/**
+ * The instance types of `candidates` that can hold `requests` plus the pool's daemonset overhead,
+ * satisfy the requirements, have an offering the requirements allow, and fit within `limitRoom`.
+ * Sorted by their cheapest allowed offering. minValues is checked on the result.
+ */
+export function narrowOptions(
+  candidates: readonly CandidateType[],
+  pool: PoolTemplate,
+  requirements: Requirements,
+  podRequirements: Requirements,
+  requests: Resources,
+  limitRoom: Resources | undefined,
+): ClaimChange {
+  const total = addResources(requests, pool.daemonOverhead);
+  const kept: { candidate: CandidateType; price: number }[] = [];
+  let limited = false;
+  for (const candidate of candidates) {
+    if (!fitsResources(total, candidate.type.allocatable, {})) continue;
+    if (
+      podRequirements.size > 0 &&
+      candidate.requirements.intersects(podRequirements, "instanceType").length > 0
+    )
+      continue;
+    const offering = cheapestAllowed(candidate.offerings, requirements);
+    if (offering === undefined) continue;
+    if (limitRoom !== undefined && !withinLimits(candidate.type.capacity, limitRoom)) {
+      limited = true;
+      continue;
+    }
+    kept.push({ candidate, price: offering.price });
+  }
+  if (kept.length === 0) {
+    return { ok: false, reasons: limited ? [limitReason(candidates, limitRoom, pool)] : [] };
+  }
+  kept.sort(
+    (a, b) => a.price - b.price || (a.candidate.type.name < b.candidate.type.name ? -1 : 1),
+  );
+  const options = kept.map((k) => k.candidate);
+  const short = minValuesShortfall(options, requirements);
+  if (short !== undefined) return { ok: false, reasons: [short] };
+  return { ok: true, requirements, options, price: kept[0]?.price ?? 0 };
+}
+
+export function cheapestAllowed(
+  offerings: readonly Offering[],
+  requirements: Requirements,
+): Offering | undefined {
+  return offerings.find((offering) => offeringAllowed(offering, requirements));
+}
+
+function withinLimits(capacity: Resources, room: Resources): boolean {
+  for (const resource in room) {
+    if ((capacity[resource] ?? 0) > (room[resource] ?? 0)) return false;
+  }
+  return true;
+}
+
+function limitReason(
+  candidates: readonly CandidateType[],
+  room: Resources | undefined,
+  pool: PoolTemplate,
+): Reason {
+  const smallest = candidates[0]?.type.capacity ?? {};
+  const limits = pool.limits ?? {};
+  const resource =
+    Object.keys(limits).find((r) => (smallest[r] ?? 0) > (room?.[r] ?? 0)) ??
+    Object.keys(limits)[0] ??
+    "cpu";
+  const limit = limits[resource] ?? 0;
+  return {
+    code: "pool_limit",
+    resource,
+    limit,
+    usage: limit - (room?.[resource] ?? 0),
+    wanted: smallest[resource] ?? 0,
+  };
+}
+
+/**
+ * Karpenter's minValues: a requirement with minValues needs that many distinct values of its key
+ * among the instance types still in play (so the launch keeps that much flexibility).
+ */
+function minValuesShortfall(
+  options: readonly CandidateType[],
+  requirements: Requirements,
+): Reason | undefined {
+  for (const requirement of requirements.values()) {
+    if (requirement.minValues === undefined) continue;
+    const values = new Set(
+      options.map((o) => o.type.labels[requirement.key]).filter((v) => v !== undefined),
+    );
+    if (values.size < requirement.minValues) {
+      return {
+        code: "no_instance_type",
+        considered: options.length,
+        closest: [],
+        minValues: { key: requirement.key, wanted: requirement.minValues, available: values.size },
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Why no instance type of the pool can hold the pod: the closest type and what it lacks. */
+export function noInstanceTypeReason(
+  pool: PoolTemplate,
+  podRequirements: Requirements,
+  requests: Resources,
+): Reason {
+  const compatible = pool.instanceTypes.filter(
+    (candidate) => candidate.requirements.intersects(podRequirements, "instanceType").length === 0,
+  );
+  if (compatible.length === 0) {
+    const first = pool.instanceTypes[0];
+    return {
+      code: "no_instance_type",
+      considered: pool.instanceTypes.length,
+      closest: first
+        ? [
+            {
+              instanceType: first.type.name,
+              reasons: first.requirements.intersects(podRequirements, "instanceType"),
+            },
+          ]
+        : [],
+    };
+  }
+  // The type short of the fewest resources, then the one with the most of the first short one;
+  // measured against what the daemonsets leave, so the reason speaks of the pod's own request.
+  const ranked = compatible
+    .map((candidate) => ({
+      candidate,
+      reasons: resourceFit(requests, candidate.type.allocatable, pool.daemonOverhead),
+    }))
+    .sort(
+      (a, b) =>
+        a.reasons.length - b.reasons.length || shortfallSize(b.reasons) - shortfallSize(a.reasons),
+    );
+  const best = ranked[0];
+  return {
+    code: "no_instance_type",
+    considered: pool.instanceTypes.length,
+    closest: best ? [{ instanceType: best.candidate.type.name, reasons: best.reasons }] : [],
+  };
+}
+
+function shortfallSize(reasons: readonly Reason[]): number {
+  const first = reasons[0];
+  return first?.code === "insufficient_resource" ? first.capacity : 0;
+}
+
+/** The claim's node as topology sees it, from its requirements' single values and pool labels. */
+export function claimNode(
+  name: string,
+  pool: PoolTemplate,
+  requirements: Requirements,
+): TopologyNode {
+  const taints: Taint[] = [...pool.taints];
+  return {
+    name,
+    labels: { ...pool.labels, ...requirements.labels(), [Labels.hostname]: name },
+    taints,
+  };
+}

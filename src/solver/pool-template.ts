@@ -1,0 +1,141 @@
+import type { NodePool } from "../api/nodepool.ts";
+import type { Pod, Taint } from "../api/pod.ts";
+import { Labels, WellKnownLabelKeys } from "../api/wellknown.ts";
+import type { InstanceType, Offering } from "../catalog/instance-type.ts";
+import { addResources, parseResources, type Resources } from "../resources/resource-list.ts";
+import { podRequirements } from "../scheduling/node-affinity.ts";
+import { podRequests } from "../scheduling/pod-requests.ts";
+import { Requirements } from "../scheduling/requirements.ts";
+import { untoleratedTaints } from "../scheduling/taints.ts";
+
+/** An instance type as one pool may launch it: its requirements and the offerings the pool allows. */
+export interface CandidateType {
+  readonly type: InstanceType;
+  /** Its labels as `In` requirements, plus the zones and capacity types it is offered in. */
+  readonly requirements: Requirements;
+  /** Available offerings the pool's requirements allow, cheapest first. */
+  readonly offerings: readonly Offering[];
+}
+
+/** A NodePool prepared once per solve. */
+export interface PoolTemplate {
+  readonly name: string;
+  readonly weight: number;
+  readonly nodePool: NodePool;
+  /** The pool's requirements ∩ its template labels ∩ karpenter.sh/nodepool. */
+  readonly requirements: Requirements;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly startupTaints: readonly Taint[];
+  /** Compatible instance types with at least one allowed offering, cheapest offering first. */
+  readonly instanceTypes: readonly CandidateType[];
+  /** Requests of the DaemonSet pods that would run on this pool's nodes. */
+  readonly daemonOverhead: Resources;
+  readonly limits: Resources | undefined;
+}
+
+/**
+ * Pools in the order Karpenter tries them: weight, highest first; equal weights by name, later
+ * in the alphabet first.
+ */
+export function poolTemplates(
+  nodePools: readonly NodePool[],
+  instanceTypes: readonly InstanceType[],
+  daemonPods: readonly Pod[],
+): PoolTemplate[] {
+  return nodePools
+    .map((nodePool) => poolTemplate(nodePool, instanceTypes, daemonPods))
+    .sort((a, b) => b.weight - a.weight || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+}
+
+function poolTemplate(
+  nodePool: NodePool,
+  instanceTypes: readonly InstanceType[],
+  daemonPods: readonly Pod[],
+): PoolTemplate {
+  const name = nodePool.metadata.name ?? "";
+  const spec = nodePool.spec.template.spec;
+  const labels = { ...(nodePool.spec.template.metadata?.labels ?? {}), [Labels.nodePool]: name };
+  const requirements = Requirements.from(spec.requirements).intersect(
+    Requirements.fromLabels(labels),
+  );
+  const taints = spec.taints ?? [];
+  const limits = parseResources(nodePool.spec.limits);
+  return {
+    name,
+    weight: nodePool.spec.weight ?? 0,
+    nodePool,
+    requirements,
+    labels,
+    taints,
+    startupTaints: spec.startupTaints ?? [],
+    instanceTypes: candidateTypes(instanceTypes, requirements),
+    daemonOverhead: daemonOverhead(daemonPods, taints, requirements),
+    limits: nodePool.spec.limits && limits.ok ? limits.resources : undefined,
+  };
+}
+
+/** Karpenter filters instance types by Intersects with the pool (keys both define must overlap). */
+function candidateTypes(
+  instanceTypes: readonly InstanceType[],
+  pool: Requirements,
+): CandidateType[] {
+  const candidates: CandidateType[] = [];
+  for (const type of instanceTypes) {
+    const offerings = type.offerings.filter(
+      (offering) => offering.available && offeringAllowed(offering, pool),
+    );
+    if (offerings.length === 0) continue;
+    const requirements = typeRequirements(type);
+    if (pool.intersects(requirements, "instanceType").length > 0) continue;
+    candidates.push({ type, requirements, offerings });
+  }
+  return candidates.sort(
+    (a, b) =>
+      (a.offerings[0]?.price ?? 0) - (b.offerings[0]?.price ?? 0) ||
+      (a.type.name < b.type.name ? -1 : 1),
+  );
+}
+
+export function typeRequirements(type: InstanceType): Requirements {
+  const zones = [...new Set(type.offerings.map((offering) => offering.zone))];
+  const capacityTypes = [...new Set(type.offerings.map((offering) => offering.capacityType))];
+  return Requirements.fromLabels(type.labels).intersect(
+    Requirements.from([
+      { key: Labels.zone, operator: "In", values: zones },
+      { key: Labels.capacityType, operator: "In", values: capacityTypes },
+    ]),
+  );
+}
+
+/** Is the offering's zone and capacity type allowed by the requirements? */
+export function offeringAllowed(offering: Offering, requirements: Requirements): boolean {
+  const zone = requirements.get(Labels.zone);
+  const capacityType = requirements.get(Labels.capacityType);
+  return (
+    (zone === undefined || zone.has(offering.zone)) &&
+    (capacityType === undefined || capacityType.has(offering.capacityType))
+  );
+}
+
+/**
+ * Karpenter's daemonset overhead: a DaemonSet counts against a pool's nodes when its pod tolerates
+ * the pool's taints and its node requirements are compatible with the pool's.
+ */
+function daemonOverhead(
+  daemonPods: readonly Pod[],
+  taints: readonly Taint[],
+  pool: Requirements,
+): Resources {
+  let overhead: Resources = {};
+  for (const pod of daemonPods) {
+    if (
+      untoleratedTaints(taints, pod.spec.tolerations, { preferNoScheduleBlocks: false }).length > 0
+    )
+      continue;
+    if (!pool.isCompatible(podRequirements(pod), WellKnownLabelKeys)) continue;
+    const requests = podRequests(pod);
+    if (requests.ok) overhead = addResources(overhead, requests.requests);
+  }
+  return overhead;
+}

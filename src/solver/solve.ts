@@ -1,0 +1,408 @@
+import type { Node } from "../api/node.ts";
+import type { NodeClaim } from "../api/nodeclaim.ts";
+import type { NodePool } from "../api/nodepool.ts";
+import type { Pod } from "../api/pod.ts";
+import { Labels, WellKnownLabelKeys } from "../api/wellknown.ts";
+import type { DaemonSet } from "../api/workloads.ts";
+import type { Catalog } from "../catalog/instance-type.ts";
+import { daemonPodFor } from "../cluster/workloads.ts";
+import { addResources, type Resources, subtractResources } from "../resources/resource-list.ts";
+import { hostPortConflicts } from "../scheduling/host-ports.ts";
+import { podAffinityReasons } from "../scheduling/pod-affinity.ts";
+import type { NamespaceLabels } from "../scheduling/pod-term.ts";
+import type { Reason } from "../scheduling/reasons.ts";
+import { Requirements } from "../scheduling/requirements.ts";
+import { untoleratedTaints } from "../scheduling/taints.ts";
+import { TopologyIndex } from "../scheduling/topology-index.ts";
+import { type ExtraDomains, topologySpreadReasons } from "../scheduling/topology-spread.ts";
+import type { VolumeCatalog } from "../scheduling/volume-topology.ts";
+import { type ExistingCapacity, existingCapacity } from "./existing-capacity.ts";
+import { existingFitReasons } from "./fit-existing.ts";
+import {
+  type ClaimChange,
+  claimNode,
+  type NewClaim,
+  narrowOptions,
+  noInstanceTypeReason,
+} from "./new-claim.ts";
+import {
+  type Attempt,
+  attemptAt,
+  comparePending,
+  type PendingPod,
+  pendingPod,
+} from "./pending-pod.ts";
+import type { TargetReasons } from "./plan.ts";
+import { type PoolTemplate, poolTemplates } from "./pool-template.ts";
+import { initialPreferences, relax } from "./relaxation.ts";
+import { topologyKeys, zoneCandidates } from "./topology-domains.ts";
+
+export interface SolverInput {
+  readonly pendingPods: readonly Pod[];
+  readonly boundPods: readonly Pod[];
+  readonly nodes: readonly Node[];
+  readonly nodeClaims: readonly NodeClaim[];
+  readonly nodePools: readonly NodePool[];
+  readonly daemonSets: readonly DaemonSet[];
+  readonly volumes: VolumeCatalog;
+  readonly catalog: Catalog;
+  readonly namespaces?: NamespaceLabels;
+}
+
+export interface Solution {
+  readonly claims: readonly NewClaim[];
+  /** Pending pods placed on existing nodes or in-flight claims, by their name. */
+  readonly onExisting: ReadonlyMap<string, readonly PendingPod[]>;
+  readonly unschedulable: readonly {
+    readonly pending: PendingPod;
+    readonly targets: readonly TargetReasons[];
+  }[];
+  readonly pendingCount: number;
+}
+
+/**
+ * Places every pending pod on existing capacity or on new NodeClaims (docs/solver.md). Pure and
+ * deterministic: the same input gives the same solution.
+ */
+export function solve(input: SolverInput): Solution {
+  return new Solver(input).run();
+}
+
+class Solver {
+  readonly #index: TopologyIndex;
+  readonly #existing: ExistingCapacity[];
+  readonly #pools: PoolTemplate[];
+  readonly #claims: NewClaim[] = [];
+  readonly #claimCount = new Map<string, number>();
+  /** Capacity counted against each pool's limits: its nodes, in-flight claims and planned claims. */
+  readonly #usage = new Map<string, Resources>();
+  readonly #topologyKeys: readonly string[];
+  readonly #onExisting = new Map<string, PendingPod[]>();
+  readonly #extraDomains = new Map<string, ExtraDomains>();
+  readonly #input: SolverInput;
+
+  constructor(input: SolverInput) {
+    this.#input = input;
+    const daemonTemplates = input.daemonSets.map((daemonSet) => ({
+      daemonSet: daemonSet.metadata.name ?? "",
+      pod: daemonPodFor(daemonSet, ""),
+    }));
+    this.#pools = poolTemplates(
+      input.nodePools,
+      input.catalog.instanceTypes,
+      daemonTemplates.map((d) => d.pod),
+    );
+    const types = new Map(input.catalog.instanceTypes.map((type) => [type.name, type]));
+    this.#existing = existingCapacity(
+      input.nodes,
+      input.nodeClaims,
+      input.boundPods,
+      daemonTemplates,
+      types,
+    );
+    this.#index = new TopologyIndex(input.namespaces);
+    for (const capacity of this.#existing) {
+      this.#index.addNode({
+        name: capacity.name,
+        labels: capacity.labels,
+        taints: capacity.taints,
+      });
+      if (capacity.nodePool !== undefined) this.#count(capacity.nodePool, capacity.capacity);
+    }
+    for (const pod of input.boundPods) this.#index.addPod(pod, pod.spec.nodeName ?? "");
+    this.#topologyKeys = topologyKeys([...input.pendingPods, ...input.boundPods]);
+  }
+
+  run(): Solution {
+    const pending = this.#input.pendingPods
+      .map((pod) => pendingPod(pod, this.#input.volumes))
+      .sort(comparePending);
+    let failed: { pending: PendingPod; last: Attempt }[] = [];
+    for (const pod of pending) {
+      const outcome = this.#placeRelaxing(pod);
+      if (outcome !== undefined) failed.push({ pending: pod, last: outcome });
+    }
+    // Pods placed later may have made room for affinity: one more pass over the failures.
+    if (failed.length > 0 && failed.length < pending.length) {
+      failed = failed.flatMap((f) => {
+        const outcome = this.#placeRelaxing(f.pending);
+        return outcome === undefined ? [] : [{ pending: f.pending, last: outcome }];
+      });
+    }
+    return {
+      claims: this.#claims,
+      onExisting: this.#onExisting,
+      unschedulable: failed
+        .map((f) => ({ pending: f.pending, targets: this.#explain(f.last) }))
+        .sort((a, b) => (a.pending.key < b.pending.key ? -1 : 1)),
+      pendingCount: pending.length,
+    };
+  }
+
+  /** Tries the pod, relaxing preferences one step at a time; returns the last attempt if it fits nowhere. */
+  #placeRelaxing(pending: PendingPod): Attempt | undefined {
+    let preferences = initialPreferences(pending.pod);
+    for (;;) {
+      const attempt = attemptAt(pending, preferences);
+      if (pending.volumeReasons.length === 0 && this.#place(attempt)) return undefined;
+      const next = relax(preferences);
+      if (next === undefined) return attempt;
+      preferences = next;
+    }
+  }
+
+  #place(attempt: Attempt): boolean {
+    const extra = this.#extraDomainsFor(attempt);
+    for (const capacity of this.#existing) {
+      if (existingFitReasons(capacity, attempt, this.#index, extra, false).length > 0) continue;
+      capacity.used = addResources(capacity.used, attempt.pending.requests);
+      for (const port of attempt.pending.ports)
+        capacity.ports.push({ ...port, usedBy: attempt.pending.key });
+      this.#index.addPod(attempt.pod, capacity.name);
+      const list = this.#onExisting.get(capacity.name) ?? [];
+      list.push(attempt.pending);
+      this.#onExisting.set(capacity.name, list);
+      return true;
+    }
+    let best:
+      | { claim: NewClaim; change: Extract<ClaimChange, { ok: true }>; rise: number }
+      | undefined;
+    for (const claim of this.#claims) {
+      const change = this.#change(claim, attempt, extra);
+      if (!change.ok) continue;
+      const rise = change.price - claim.price;
+      if (best === undefined || rise < best.rise) best = { claim, change, rise };
+      // Nothing beats a free fit; the oldest such claim wins (first fit).
+      if (rise <= 0) break;
+    }
+    // Growing a claim must cost no more than a node of its own: the objective is price, not count.
+    const fresh =
+      best !== undefined && best.rise <= 0 ? undefined : this.#firstOpenable(attempt, extra);
+    if (best !== undefined && (fresh === undefined || best.rise <= fresh.price)) {
+      this.#apply(best.claim, best.change, attempt);
+      return true;
+    }
+    if (fresh === undefined) return false;
+    this.#commit(fresh, attempt);
+    return true;
+  }
+
+  /** The claim the first pool able to host the pod would open (pools in Karpenter's order). */
+  #firstOpenable(attempt: Attempt, extra: ExtraDomains): NewClaim | undefined {
+    for (const pool of this.#pools) {
+      const opened = this.#open(pool, attempt, extra);
+      if (opened.ok) return opened.claim;
+    }
+    return undefined;
+  }
+
+  /** What a claim would become with the pod; cheapest checks first. */
+  #change(claim: NewClaim, attempt: Attempt, extra: ExtraDomains): ClaimChange {
+    const gate = this.#poolGate(claim.pool, attempt, claim.requirements);
+    if (gate.length > 0) return { ok: false, reasons: gate };
+    const ports = hostPortConflicts(attempt.pending.ports, claim.ports);
+    if (ports.length > 0) return { ok: false, reasons: ports };
+    const topology = this.#topologyReasons(attempt, claim.node, extra);
+    if (topology.length > 0) return { ok: false, reasons: topology };
+    return narrowOptions(
+      claim.options,
+      claim.pool,
+      claim.requirements.intersect(attempt.requirements),
+      attempt.requirements,
+      addResources(claim.requests, attempt.pending.requests),
+      this.#limitRoom(claim.pool, claim.committed),
+    );
+  }
+
+  #apply(claim: NewClaim, change: Extract<ClaimChange, { ok: true }>, attempt: Attempt): void {
+    const committed = change.options[0]?.type.capacity ?? {};
+    this.#count(claim.pool.name, subtractResources(committed, claim.committed));
+    claim.requirements = change.requirements;
+    claim.options = change.options;
+    claim.price = change.price;
+    claim.committed = committed;
+    claim.requests = addResources(claim.requests, attempt.pending.requests);
+    claim.pods.push(attempt.pending);
+    claim.ports.push(...attempt.pending.ports);
+    this.#index.addPod(attempt.pod, claim.name);
+  }
+
+  /**
+   * Plans a new claim on the pool for the pod, without effects: fixes a value for each topology
+   * key some pod constrains (the zone: the cheapest the pod's constraints allow). `#commit` makes it real.
+   */
+  #open(pool: PoolTemplate, attempt: Attempt, extra: ExtraDomains): Opened {
+    const gate = this.#poolGate(pool, attempt, pool.requirements);
+    if (gate.length > 0) return { ok: false, reasons: gate };
+    const name = `${pool.name}-${this.#claimCount.get(pool.name) ?? 0}`;
+    let requirements = pool.requirements
+      .intersect(attempt.requirements)
+      .intersect(Requirements.from([{ key: Labels.hostname, operator: "In", values: [name] }]));
+    const room = this.#limitRoom(pool, {});
+    const narrow = (r: Requirements) =>
+      narrowOptions(
+        pool.instanceTypes,
+        pool,
+        r,
+        attempt.requirements,
+        attempt.pending.requests,
+        room,
+      );
+    let change = narrow(requirements);
+    if (!change.ok) {
+      const reasons =
+        change.reasons.length > 0
+          ? change.reasons
+          : [noInstanceTypeReason(pool, attempt.requirements, attempt.pending.requests)];
+      return { ok: false, reasons };
+    }
+    for (const key of this.#topologyKeys) {
+      const current = requirements.get(key);
+      if (current !== undefined && !current.complement && current.values.size === 1) continue;
+      const candidates = zoneCandidates(key, change.options, requirements);
+      let chosen:
+        | { requirements: Requirements; change: Extract<ClaimChange, { ok: true }> }
+        | undefined;
+      let firstReasons: readonly Reason[] = [];
+      for (const value of candidates) {
+        const narrowed = requirements.intersect(
+          Requirements.from([{ key, operator: "In", values: [value] }]),
+        );
+        const candidateChange = narrow(narrowed);
+        if (!candidateChange.ok) continue;
+        const topology = this.#topologyReasons(attempt, claimNode(name, pool, narrowed), extra);
+        if (topology.length === 0) {
+          chosen = { requirements: narrowed, change: candidateChange };
+          break;
+        }
+        if (firstReasons.length === 0) firstReasons = topology;
+      }
+      if (chosen === undefined) {
+        if (candidates.length > 0) return { ok: false, reasons: firstReasons };
+        continue;
+      }
+      requirements = chosen.requirements;
+      change = chosen.change;
+    }
+    const node = claimNode(name, pool, requirements);
+    const topology = this.#topologyReasons(attempt, node, extra);
+    if (topology.length > 0) return { ok: false, reasons: topology };
+    const claim: NewClaim = {
+      name,
+      pool,
+      requirements,
+      options: change.options,
+      pods: [],
+      requests: {},
+      ports: [],
+      node,
+      price: change.price,
+      committed: change.options[0]?.type.capacity ?? {},
+    };
+    return { ok: true, claim };
+  }
+
+  #commit(claim: NewClaim, attempt: Attempt): void {
+    this.#claimCount.set(claim.pool.name, (this.#claimCount.get(claim.pool.name) ?? 0) + 1);
+    claim.pods.push(attempt.pending);
+    claim.requests = attempt.pending.requests;
+    claim.ports.push(...attempt.pending.ports);
+    this.#claims.push(claim);
+    this.#count(claim.pool.name, claim.committed);
+    this.#index.addNode(claim.node);
+    this.#index.addPod(attempt.pod, claim.name);
+  }
+
+  /** The pool's taints (startup taints never block) and requirement compatibility, Karpenter's way. */
+  #poolGate(pool: PoolTemplate, attempt: Attempt, requirements: Requirements): Reason[] {
+    const taints = untoleratedTaints(pool.taints, attempt.pod.spec.tolerations, {
+      preferNoScheduleBlocks: true,
+    });
+    if (taints.length > 0) return taints;
+    return requirements.compatible(attempt.requirements, WellKnownLabelKeys, "pod");
+  }
+
+  #topologyReasons(attempt: Attempt, node: NewClaim["node"], extra: ExtraDomains): Reason[] {
+    const affinity = podAffinityReasons(attempt.pod, node, this.#index);
+    return affinity.length > 0
+      ? affinity
+      : topologySpreadReasons(attempt.pod, node, this.#index, extra);
+  }
+
+  /** Room left under the pool's limits, not counting `own` (the claim being grown). */
+  #limitRoom(pool: PoolTemplate, own: Resources): Resources | undefined {
+    if (pool.limits === undefined) return undefined;
+    const used = subtractResources(this.#usage.get(pool.name) ?? {}, own);
+    const room: Record<string, number> = {};
+    for (const resource of Object.keys(pool.limits))
+      room[resource] = (pool.limits[resource] ?? 0) - (used[resource] ?? 0);
+    return room;
+  }
+
+  #count(pool: string, capacity: Resources): void {
+    this.#usage.set(pool, addResources(this.#usage.get(pool) ?? {}, capacity));
+  }
+
+  /**
+   * Domains a new node could be launched in for this pod (Karpenter counts them in topology
+   * spread): for each key, the values allowed by some pool the pod could use.
+   */
+  #extraDomainsFor(attempt: Attempt): ExtraDomains {
+    const cacheKey = `${attempt.requirements}|${JSON.stringify(attempt.pod.spec.tolerations ?? [])}`;
+    let extra = this.#extraDomains.get(cacheKey);
+    if (extra === undefined) {
+      const byKey = new Map<string, string[]>();
+      const pools = this.#pools.filter(
+        (pool) => this.#poolGate(pool, attempt, pool.requirements).length === 0,
+      );
+      extra = (key) => {
+        let values = byKey.get(key);
+        if (values === undefined) {
+          values = [
+            ...new Set(
+              pools.flatMap((pool) =>
+                zoneCandidates(
+                  key,
+                  pool.instanceTypes,
+                  pool.requirements.intersect(attempt.requirements),
+                ),
+              ),
+            ),
+          ];
+          byKey.set(key, values);
+        }
+        return values;
+      };
+      this.#extraDomains.set(cacheKey, extra);
+    }
+    return extra;
+  }
+
+  /** Why the pod fits nowhere: one entry per NodePool and per existing node or in-flight claim. */
+  #explain(attempt: Attempt): TargetReasons[] {
+    if (attempt.pending.volumeReasons.length > 0) {
+      return [{ target: "Pod", reasons: attempt.pending.volumeReasons }];
+    }
+    const extra = this.#extraDomainsFor(attempt);
+    return [
+      ...this.#pools.map((pool) => ({
+        target: `NodePool/${pool.name}`,
+        reasons: this.#dryOpen(pool, attempt, extra),
+      })),
+      ...this.#existing.map((capacity) => ({
+        target: capacity.target,
+        reasons: existingFitReasons(capacity, attempt, this.#index, extra, true),
+      })),
+    ];
+  }
+
+  /** The reasons a pool cannot take the pod. */
+  #dryOpen(pool: PoolTemplate, attempt: Attempt, extra: ExtraDomains): readonly Reason[] {
+    const opened = this.#open(pool, attempt, extra);
+    return opened.ok ? [] : opened.reasons;
+  }
+}
+
+type Opened =
+  | { readonly ok: true; readonly claim: NewClaim }
+  | { readonly ok: false; readonly reasons: readonly Reason[] };
