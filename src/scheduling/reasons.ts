@@ -114,6 +114,12 @@ export type Reason =
         readonly instanceType: string;
         readonly reasons: readonly Reason[];
       }[];
+      /** Set when types fit but too few distinct values of a key remain for the pool's minValues. */
+      readonly minValues?: {
+        readonly key: string;
+        readonly wanted: number;
+        readonly available: number;
+      };
     }
   /** Every compatible instance type has no available offering compatible with the requirements. */
   | { readonly code: "no_offering"; readonly instanceTypes: readonly string[] };
@@ -122,6 +128,7 @@ export type ReasonCode = Reason["code"];
 
 /** Where a pod requirement came from, so a reason can name it. */
 export type RequirementSource =
+  | "pod"
   | "nodeSelector"
   | "nodeAffinity"
   | "preferredNodeAffinity"

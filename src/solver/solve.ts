@@ -33,6 +33,7 @@ import {
   pendingPod,
 } from "./pending-pod.ts";
 import type { TargetReasons } from "./plan.ts";
+import { plannedClaim } from "./planned-claim.ts";
 import { type PoolTemplate, poolTemplates } from "./pool-template.ts";
 import { initialPreferences, relax } from "./relaxation.ts";
 import { topologyKeys, zoneCandidates } from "./topology-domains.ts";
@@ -66,6 +67,27 @@ export interface Solution {
  */
 export function solve(input: SolverInput): Solution {
   return new Solver(input).run();
+}
+
+/** One target's verdict on a pod: fits (with the node a pool would launch), or every reason not. */
+export interface TargetVerdict extends TargetReasons {
+  readonly launch?: {
+    readonly instanceType: string;
+    readonly zone: string;
+    readonly price: number;
+  };
+}
+
+/**
+ * `carpool explain`: every NodePool and existing node or in-flight claim, with its verdict on
+ * the pod, against the cluster as it is (other pending pods aside). Preferences are relaxed as
+ * the solver would, up to the first level at which some target fits; `relaxed` counts the steps.
+ */
+export function explainPod(
+  input: SolverInput,
+  pod: Pod,
+): { verdicts: TargetVerdict[]; relaxed: number } {
+  return new Solver({ ...input, pendingPods: [pod] }).explainPod(pod);
 }
 
 class Solver {
@@ -111,6 +133,44 @@ class Solver {
     }
     for (const pod of input.boundPods) this.#index.addPod(pod, pod.spec.nodeName ?? "");
     this.#topologyKeys = topologyKeys([...input.pendingPods, ...input.boundPods]);
+  }
+
+  explainPod(pod: Pod): { verdicts: TargetVerdict[]; relaxed: number } {
+    const pending = pendingPod(pod, this.#input.volumes);
+    let preferences = initialPreferences(pod);
+    for (let relaxed = 0; ; relaxed++) {
+      const attempt = attemptAt(pending, preferences);
+      const verdicts = this.#verdicts(attempt);
+      const next = relax(preferences);
+      if (verdicts.some((v) => v.reasons.length === 0) || next === undefined)
+        return { verdicts, relaxed };
+      preferences = next;
+    }
+  }
+
+  #verdicts(attempt: Attempt): TargetVerdict[] {
+    if (attempt.pending.volumeReasons.length > 0)
+      return [{ target: "Pod", reasons: attempt.pending.volumeReasons }];
+    const extra = this.#extraDomainsFor(attempt);
+    const pools = this.#pools.map((pool): TargetVerdict => {
+      const opened = this.#open(pool, attempt, extra);
+      if (!opened.ok) return { target: `NodePool/${pool.name}`, reasons: opened.reasons };
+      const planned = plannedClaim({
+        ...opened.claim,
+        pods: [attempt.pending],
+        requests: attempt.pending.requests,
+      });
+      return {
+        target: `NodePool/${pool.name}`,
+        reasons: [],
+        launch: { instanceType: planned.instanceType, zone: planned.zone, price: planned.price },
+      };
+    });
+    const existing = this.#existing.map((capacity) => ({
+      target: capacity.target,
+      reasons: existingFitReasons(capacity, attempt, this.#index, extra, true),
+    }));
+    return [...pools, ...existing];
   }
 
   run(): Solution {

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseQuantity, plan, tolerates } from "../src/index.ts";
+
+// The library contract in ../shared/contracts/plan.md.
+describe("library contract", () => {
+  it("parseQuantity gives exact milli-units, rounded up as Kubernetes rounds", () => {
+    assert.equal(parseQuantity("1").milli, 1000n);
+    assert.equal(parseQuantity("100m").milli, 100n);
+    assert.equal(parseQuantity("1Ki").milli, 1_024_000n);
+  });
+  it("parseQuantity throws an Error naming the text", () => {
+    assert.throws(() => parseQuantity("12 cores"), /"12 cores"/);
+  });
+  it("tolerates matches Kubernetes' rule on plain objects", () => {
+    assert.equal(tolerates({ operator: "Exists" }, { key: "any", effect: "NoExecute" }), true);
+    assert.equal(
+      tolerates({ key: "a", value: "b" }, { key: "a", value: "c", effect: "NoSchedule" }),
+      false,
+    );
+  });
+  it("plan() computes the same Plan object as `carpool plan -o json`", () => {
+    const result = plan([
+      {
+        apiVersion: "karpenter.sh/v1",
+        kind: "NodePool",
+        metadata: { name: "default" },
+        spec: {
+          template: {
+            spec: { nodeClassRef: { group: "g", kind: "k", name: "n" }, requirements: [] },
+          },
+        },
+      },
+      {
+        apiVersion: "carpool.dev/v1alpha1",
+        kind: "InstanceType",
+        metadata: { name: "box" },
+        spec: {
+          capacity: { cpu: "2", memory: "4Gi", pods: "10" },
+          offerings: [{ zone: "z1", capacityType: "on-demand", price: 0.05 }],
+        },
+      },
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "p" },
+        spec: { containers: [{ name: "c", resources: { requests: { cpu: "1" } } }] },
+      },
+    ]);
+    assert.equal(result.kind, "Plan");
+    assert.deepEqual(
+      result.nodeClaims.map((c) => [c.name, c.instanceType, c.pods]),
+      [["default-0", "box", ["default/p"]]],
+    );
+    assert.deepEqual(result.summary, {
+      pods: 1,
+      onExistingNodes: 0,
+      onNewNodes: 1,
+      unschedulable: 0,
+      newNodes: 1,
+      hourlyCost: 0.05,
+    });
+  });
+  it("plan() throws on invalid objects, naming the object and field", () => {
+    assert.throws(
+      () =>
+        plan([
+          {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: "bad" },
+            spec: {
+              containers: [{ name: "c" }],
+              tolerations: [{ operator: "Exists", value: "x" }],
+            },
+          },
+        ]),
+      /Pod\/bad: spec\.tolerations\[0\]\.value/,
+    );
+  });
+});
