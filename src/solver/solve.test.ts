@@ -13,7 +13,7 @@ import {
 const zone = "topology.kubernetes.io/zone";
 
 describe("solver: where pods go", () => {
-  it("existing capacity first, then new claims (Karpenter schedules to existing nodes before launching)", () => {
+  it("existing capacity first, largest pod first, then new claims (Karpenter: existing nodes before launching)", () => {
     const result = planOf(
       nodePool("default"),
       ...sizes,
@@ -21,7 +21,7 @@ describe("solver: where pods go", () => {
       pod("a", "500m"),
       pod("b", "800m"),
     );
-    assert.deepEqual(placements(result), { "default/a": "n1", "default/b": "default-0" });
+    assert.deepEqual(placements(result), { "default/a": "default-0", "default/b": "n1" });
   });
   it("in-flight NodeClaims count as capacity that is coming", () => {
     const claim = {

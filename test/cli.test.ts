@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+
+function carpool(args: string[], input?: string) {
+  return spawnSync(process.execPath, ["bin/carpool", ...args], { encoding: "utf8", input });
+}
+
+// The plan contract's exit statuses and error format.
+describe("carpool plan: the contract's edges", () => {
+  it("invalid input exits 2 and prints every error as FILE: KIND/NAME: field.path: reason", () => {
+    const dir = mkdtempSync(join(tmpdir(), "carpool-cli-"));
+    const file = join(dir, "bad.yaml");
+    writeFileSync(
+      file,
+      [
+        "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: gpu}\nspec:\n  template:\n    spec:\n      nodeClassRef: {group: g, kind: k, name: n}\n      requirements: []\n      taints: [{key: a, effect: NoSchedule}, {key: b, effect: Never}]\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, resources: {requests: {cpu: lots}}}]}\n",
+      ].join("---\n"),
+    );
+    const result = carpool(["plan", "-f", file]);
+    assert.equal(result.status, 2);
+    assert.deepEqual(result.stderr.trim().split("\n"), [
+      `${file}: NodePool/gpu: spec.template.spec.taints[1].effect: must be NoSchedule, PreferNoSchedule or NoExecute`,
+      `${file}: Pod/p: spec.containers[0].resources.requests.cpu: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': "lots"`,
+    ]);
+  });
+  it("reads standard input for -f -, and json output is the Plan and nothing else", () => {
+    const input = JSON.stringify({
+      apiVersion: "v1",
+      kind: "List",
+      items: [
+        {
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: "p" },
+          spec: { containers: [{ name: "c" }] },
+        },
+        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ignored" } },
+      ],
+    });
+    const result = carpool(["plan", "-f", "-", "-o", "json"], input);
+    assert.equal(result.status, 0);
+    const plan = JSON.parse(result.stdout);
+    assert.equal(plan.kind, "Plan");
+    assert.equal(
+      plan.summary.unschedulable,
+      1,
+      "no NodePool: the pod cannot be placed, yet a plan is computed",
+    );
+    assert.match(result.stderr, /ConfigMap.*ignored/);
+  });
+  it("an unknown pod for explain exits 2 and lists the pending pods", () => {
+    const result = carpool(["explain", "nope", "-f", "examples/k3s"]);
+    assert.equal(result.status, 2);
+    assert.match(
+      result.stderr,
+      /pod default\/nope is not a pending pod in the input; pending pods: stores\//,
+    );
+  });
+  it("--help answers", () => {
+    const result = carpool(["--help"]);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /plan .*\n.*explain/s);
+  });
+});
