@@ -1,0 +1,154 @@
+import type { TSchema } from "@sinclair/typebox";
+import { stringify } from "yaml";
+import { InstanceTypeObjectSchema } from "./instancetype.ts";
+import { NodeClaimSchema } from "./nodeclaim.ts";
+import { NodePoolSchema } from "./nodepool.ts";
+
+/**
+ * CustomResourceDefinitions from the same TypeBox schemas that type and validate the objects:
+ * the JSON Schema is turned into a Kubernetes structural schema (no `const`, unions of literals
+ * as `enum`, int-or-string marked, maps as additionalProperties).
+ */
+export function structuralSchema(schema: TSchema): Record<string, unknown> {
+  const source = schema as Record<string, unknown>;
+  const anyOf = source.anyOf as TSchema[] | undefined;
+  if (anyOf !== undefined) {
+    const literals = anyOf.map((member) => (member as { const?: unknown }).const);
+    if (literals.every((literal) => typeof literal === "string"))
+      return { type: "string", enum: literals };
+    const types = new Set(anyOf.map((member) => (member as { type?: string }).type));
+    if (types.has("string") && (types.has("integer") || types.has("number")))
+      return {
+        "x-kubernetes-int-or-string": true,
+        anyOf: [{ type: "integer" }, { type: "string" }],
+      };
+    throw new Error(`a union of ${[...types].join(", ")} has no structural form`);
+  }
+  if (source.const !== undefined) return { type: "string", enum: [source.const] };
+  const result: Record<string, unknown> = {};
+  for (const key of [
+    "type",
+    "description",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+  ]) {
+    if (source[key] !== undefined) result[key] = source[key];
+  }
+  if (source.type === "object") {
+    const properties = source.properties as Record<string, TSchema> | undefined;
+    const patternProperties = source.patternProperties as Record<string, TSchema> | undefined;
+    if (properties !== undefined) {
+      result.properties = Object.fromEntries(
+        Object.entries(properties).map(([name, value]) => [name, structuralSchema(value)]),
+      );
+      if (Array.isArray(source.required) && source.required.length > 0)
+        result.required = source.required;
+    } else if (patternProperties !== undefined) {
+      const [value] = Object.values(patternProperties);
+      if (value !== undefined) result.additionalProperties = structuralSchema(value);
+    }
+  }
+  if (source.type === "array" && source.items !== undefined)
+    result.items = structuralSchema(source.items as TSchema);
+  return result;
+}
+
+interface CrdSpec {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly scope: "Cluster" | "Namespaced";
+  readonly shortNames: readonly string[];
+  readonly schema: TSchema;
+}
+
+const crds: readonly CrdSpec[] = [
+  {
+    group: "karpenter.sh",
+    version: "v1",
+    kind: "NodePool",
+    plural: "nodepools",
+    singular: "nodepool",
+    scope: "Cluster",
+    shortNames: [],
+    schema: NodePoolSchema,
+  },
+  {
+    group: "karpenter.sh",
+    version: "v1",
+    kind: "NodeClaim",
+    plural: "nodeclaims",
+    singular: "nodeclaim",
+    scope: "Cluster",
+    shortNames: [],
+    schema: NodeClaimSchema,
+  },
+  {
+    group: "carpool.dev",
+    version: "v1alpha1",
+    kind: "InstanceType",
+    plural: "instancetypes",
+    singular: "instancetype",
+    scope: "Cluster",
+    shortNames: ["cit"],
+    schema: InstanceTypeObjectSchema,
+  },
+];
+
+/** Every CRD as `[file name, YAML text]`, the text starting with how to regenerate it. */
+export function generateCrds(): [string, string][] {
+  return crds.map((crd) => {
+    const schema = structuralSchema(crd.schema);
+    const properties = { ...(schema.properties as Record<string, unknown>) };
+    // apiVersion, kind and metadata are the API server's to validate.
+    properties.apiVersion = { type: "string" };
+    properties.kind = { type: "string" };
+    properties.metadata = { type: "object" };
+    const definition = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: `${crd.plural}.${crd.group}` },
+      spec: {
+        group: crd.group,
+        names: {
+          kind: crd.kind,
+          listKind: `${crd.kind}List`,
+          plural: crd.plural,
+          singular: crd.singular,
+          ...(crd.shortNames.length > 0 && { shortNames: crd.shortNames }),
+        },
+        scope: crd.scope,
+        versions: [
+          {
+            name: crd.version,
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: "object",
+                properties,
+                ...(schema.required !== undefined && {
+                  required: (schema.required as string[]).filter(
+                    (r) => r !== "apiVersion" && r !== "kind" && r !== "metadata",
+                  ),
+                }),
+              },
+            },
+            subresources: { status: {} },
+          },
+        ],
+      },
+    };
+    return [
+      `${crd.group}_${crd.plural}.yaml`,
+      `# Generated by: npm run crds (scripts/gen-crds.ts) from src/api — do not edit\n${stringify(definition, { lineWidth: 0 })}`,
+    ];
+  });
+}
