@@ -61,3 +61,13 @@ export const TypeMetaSchema = Type.Object({
   apiVersion: Type.String(),
   kind: Type.String(),
 });
+
+/** A status condition (metav1.Condition and the core/v1 condition types share these fields). */
+export const ConditionSchema = Type.Object({
+  type: Type.String(),
+  status: Type.String(),
+  reason: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String()),
+  lastTransitionTime: Type.Optional(Type.String()),
+});
+export type Condition = Static<typeof ConditionSchema>;

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { ObjectMetaSchema, ResourceListSchema } from "./meta.ts";
+import { ConditionSchema, ObjectMetaSchema, ResourceListSchema } from "./meta.ts";
 import { TaintSchema } from "./pod.ts";
 
 /** core/v1 Node, the fields carpool reads. */
@@ -18,16 +18,7 @@ export const NodeSchema = Type.Object({
     Type.Object({
       capacity: Type.Optional(ResourceListSchema),
       allocatable: Type.Optional(ResourceListSchema),
-      conditions: Type.Optional(
-        Type.Array(
-          Type.Object({
-            type: Type.String(),
-            status: Type.String(),
-            reason: Type.Optional(Type.String()),
-            lastTransitionTime: Type.Optional(Type.String()),
-          }),
-        ),
-      ),
+      conditions: Type.Optional(Type.Array(ConditionSchema)),
     }),
   ),
 });

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { ObjectMetaSchema, ResourceListSchema } from "./meta.ts";
+import { ConditionSchema, ObjectMetaSchema, ResourceListSchema } from "./meta.ts";
 import {
   DurationOrNeverPattern,
   DurationPattern,
@@ -30,17 +30,7 @@ export const NodeClaimSchema = Type.Object({
       capacity: Type.Optional(ResourceListSchema),
       allocatable: Type.Optional(ResourceListSchema),
       lastPodEventTime: Type.Optional(Type.String()),
-      conditions: Type.Optional(
-        Type.Array(
-          Type.Object({
-            type: Type.String(),
-            status: Type.String(),
-            reason: Type.Optional(Type.String()),
-            message: Type.Optional(Type.String()),
-            lastTransitionTime: Type.Optional(Type.String()),
-          }),
-        ),
-      ),
+      conditions: Type.Optional(Type.Array(ConditionSchema)),
     }),
   ),
 });

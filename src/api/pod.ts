@@ -1,5 +1,10 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { LabelSelectorSchema, ObjectMetaSchema, ResourceListSchema } from "./meta.ts";
+import {
+  ConditionSchema,
+  LabelSelectorSchema,
+  ObjectMetaSchema,
+  ResourceListSchema,
+} from "./meta.ts";
 
 export const TaintEffectSchema = Type.Union([
   Type.Literal("NoSchedule"),
@@ -186,16 +191,7 @@ export type PodSpec = Static<typeof PodSpecSchema>;
 
 export const PodStatusSchema = Type.Object({
   phase: Type.Optional(Type.String()),
-  conditions: Type.Optional(
-    Type.Array(
-      Type.Object({
-        type: Type.String(),
-        status: Type.String(),
-        reason: Type.Optional(Type.String()),
-        message: Type.Optional(Type.String()),
-      }),
-    ),
-  ),
+  conditions: Type.Optional(Type.Array(ConditionSchema)),
   nominatedNodeName: Type.Optional(Type.String()),
 });
 
