@@ -56,7 +56,7 @@ export function buildSnapshot(objects: readonly { readonly kind: string }[]): Cl
   const pods = of<Pod>("Pod").filter((pod) => !isFinished(pod));
   const boundPods = pods.filter((pod) => pod.spec.nodeName);
   const workloadPods = podSources(of).flatMap((source) => pendingPodsOf(source, pods));
-  const pendingPods = [...pods.filter((pod) => !pod.spec.nodeName), ...workloadPods].sort(byPodKey);
+  const pendingPods = [...pods.filter(isProvisionable), ...workloadPods].sort(byPodKey);
   return {
     nodes: sortByName(of<Node>("Node")),
     nodeClaims: sortByName(of<NodeClaim>("NodeClaim")),
@@ -98,6 +98,18 @@ function podSources(of: <T extends SnapshotObject>(kind: T["kind"]) => T[]): Pod
     }),
   );
   return [...replicated, ...jobs].sort((a, b) => byName(a.metadata, b.metadata));
+}
+
+/**
+ * Pods Karpenter provisions for (pkg/utils/pod IsProvisionable): not bound, not terminating, and
+ * not owned by a DaemonSet (its pods follow the nodes; they are counted as overhead instead).
+ */
+function isProvisionable(pod: Pod): boolean {
+  return (
+    !pod.spec.nodeName &&
+    pod.metadata.deletionTimestamp === undefined &&
+    !(pod.metadata.ownerReferences ?? []).some((owner) => owner.kind === "DaemonSet")
+  );
 }
 
 /** Succeeded and failed pods hold no resources (kube-scheduler skips them). */
