@@ -23,6 +23,8 @@ export interface AwsInstanceTypeData {
   readonly gpus?: { readonly resource: string; readonly count: number };
   readonly labels: Readonly<Record<string, string>>;
   readonly onDemandPrice: Readonly<Record<string, number>>;
+  /** Region → zone → latest spot price, when refreshed from DescribeSpotPriceHistory. */
+  readonly spotPrice?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 export interface AwsCatalogData {
@@ -36,7 +38,7 @@ export interface AwsCatalogData {
  * The zones offered per region. Which types each zone really offers is not in our public data,
  * so every type is offered in every listed zone (a simplification docs/catalog.md states).
  */
-const zones = {
+const zones: Readonly<Record<string, readonly string[]>> = {
   "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1f"],
 };
 
@@ -92,5 +94,47 @@ export function buildAwsCatalogData(
     },
     zones,
     instanceTypes: rows,
+  };
+}
+
+/** Prices read from the AWS APIs for one region (see src/providers/aws/catalog-source.ts). */
+export interface LivePrices {
+  readonly region: string;
+  readonly onDemand: ReadonlyMap<string, number>;
+  /** type → zone → price */
+  readonly spot: ReadonlyMap<string, ReadonlyMap<string, number>>;
+}
+
+/**
+ * The data with a region's live prices merged in: on-demand prices replace the static ones,
+ * spot prices are recorded per zone, and the region's zones become those spot prices name.
+ */
+export function withLivePrices(data: AwsCatalogData, live: LivePrices): AwsCatalogData {
+  const liveZones = new Set<string>();
+  for (const byZone of live.spot.values()) for (const zone of byZone.keys()) liveZones.add(zone);
+  const instanceTypes = data.instanceTypes.map((row) => {
+    const onDemand = live.onDemand.get(row.name);
+    const spot = live.spot.get(row.name);
+    if (onDemand === undefined) return row;
+    return {
+      ...row,
+      onDemandPrice: { ...row.onDemandPrice, [live.region]: onDemand },
+      ...(spot && {
+        spotPrice: {
+          ...row.spotPrice,
+          [live.region]: Object.fromEntries([...spot].sort(([a], [b]) => (a < b ? -1 : 1))),
+        },
+      }),
+    };
+  });
+  return {
+    ...data,
+    sources: {
+      ...data.sources,
+      [`prices ${live.region}`]:
+        "AWS Pricing GetProducts and EC2 DescribeSpotPriceHistory, read by npm run catalog:aws",
+    },
+    zones: { ...data.zones, ...(liveZones.size > 0 && { [live.region]: [...liveZones].sort() }) },
+    instanceTypes,
   };
 }

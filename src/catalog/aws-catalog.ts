@@ -57,11 +57,14 @@ function awsInstanceType(
     ...(row.gpus && { [row.gpus.resource]: row.gpus.count }),
   };
   const overhead = awsOverhead(capacity.cpu ?? 0, row.maxPods, defaultEphemeralStorage);
-  // Spot prices are not in the public data: priced at on-demand, an upper bound (see the data's sources).
+  // Without refreshed spot prices, spot is priced at on-demand: an upper bound (see the data's sources).
+  const spot = row.spotPrice?.[region];
   const offerings: Offering[] = zones
     .flatMap((zone) => [
       { zone, capacityType: "on-demand", price, available: true },
-      { zone, capacityType: "spot", price, available: true },
+      ...(spot === undefined || spot[zone] !== undefined
+        ? [{ zone, capacityType: "spot", price: spot?.[zone] ?? price, available: true }]
+        : []),
     ])
     .sort(compareOfferings);
   return {

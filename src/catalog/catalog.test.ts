@@ -3,7 +3,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { formatResources } from "../resources/resource-list.ts";
 import { awsCatalog } from "./aws-catalog.ts";
-import { buildAwsCatalogData, type SharedInstanceType } from "./aws-catalog-data.ts";
+import {
+  buildAwsCatalogData,
+  type SharedInstanceType,
+  withLivePrices,
+} from "./aws-catalog-data.ts";
 import { kubeReservedCpu, kubeReservedMemory, vmMemoryOverhead } from "./aws-overhead.ts";
 import { filterCatalog, parseSelector } from "./filter.ts";
 import { catalogFromInstanceTypes } from "./user-catalog.ts";
@@ -135,5 +139,45 @@ describe("user catalogs from carpool.dev/v1alpha1 InstanceType objects", () => {
       catalog.instanceTypes.map((t) => t.name),
       ["good"],
     );
+  });
+});
+
+describe("live AWS prices merged into the catalog data", () => {
+  it("replace on-demand prices, record spot per zone, and take the zones spot prices name", () => {
+    const row = {
+      name: "m5.large",
+      vcpu: 2,
+      memoryMiB: 8192,
+      maxPods: 29,
+      labels: {},
+      onDemandPrice: { "us-east-1": 0.096 },
+    };
+    const data = {
+      _generated: "",
+      sources: {},
+      zones: { "us-east-1": ["us-east-1a"] },
+      instanceTypes: [row],
+    };
+    const merged = withLivePrices(data, {
+      region: "eu-west-1",
+      onDemand: new Map([["m5.large", 0.5]]),
+      spot: new Map([
+        [
+          "m5.large",
+          new Map([
+            ["eu-west-1b", 0.2],
+            ["eu-west-1a", 0.1],
+          ]),
+        ],
+      ]),
+    });
+    assert.deepEqual(merged.zones["eu-west-1"], ["eu-west-1a", "eu-west-1b"]);
+    assert.deepEqual(merged.instanceTypes[0]?.onDemandPrice, {
+      "us-east-1": 0.096,
+      "eu-west-1": 0.5,
+    });
+    assert.deepEqual(merged.instanceTypes[0]?.spotPrice, {
+      "eu-west-1": { "eu-west-1a": 0.1, "eu-west-1b": 0.2 },
+    });
   });
 });
