@@ -67,3 +67,14 @@ describe("carpool plan: the contract's edges", () => {
     assert.match(result.stdout, /plan .*\n.*explain/s);
   });
 });
+
+describe("carpool plan --region", () => {
+  it("a region the built-in catalog lacks is invalid input (exit 2), not a crash", () => {
+    const result = carpool(["plan", "-f", "examples/eks", "--region", "mars-1"]);
+    assert.equal(result.status, 2);
+    assert.equal(
+      result.stderr.trim(),
+      "--region: the built-in AWS catalog has no region mars-1; it has us-east-1 (or give InstanceType objects)",
+    );
+  });
+});
