@@ -1,6 +1,6 @@
 import type { InstanceTypeObject } from "./api/instancetype.ts";
 import { decodeObjects, type LoadError, type LoadedObject } from "./api/load.ts";
-import { awsCatalog } from "./catalog/aws-catalog.ts";
+import { awsCatalog, awsRegions } from "./catalog/aws-catalog.ts";
 import type { Catalog } from "./catalog/instance-type.ts";
 import { catalogFromInstanceTypes } from "./catalog/user-catalog.ts";
 import { buildSnapshot, type ClusterSnapshot } from "./cluster/snapshot.ts";
@@ -50,8 +50,15 @@ export function catalogFor(
   options: PlanOptions,
   objects: readonly LoadedObject[],
 ): { ok: true; catalog: Catalog } | { ok: false; errors: LoadError[] } {
-  if (snapshot.instanceTypes.length === 0)
-    return { ok: true, catalog: awsCatalog(options.region ?? "us-east-1") };
+  if (snapshot.instanceTypes.length === 0) {
+    const region = options.region ?? "us-east-1";
+    const regions = awsRegions();
+    if (!regions.includes(region)) {
+      const message = `the built-in AWS catalog has no region ${region}; it has ${regions.join(", ")} (or give InstanceType objects)`;
+      return { ok: false, errors: [{ file: "--region", message }] };
+    }
+    return { ok: true, catalog: awsCatalog(region) };
+  }
   const { catalog, errors } = catalogFromInstanceTypes(
     snapshot.instanceTypes as InstanceTypeObject[],
   );
