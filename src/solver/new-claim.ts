@@ -8,7 +8,7 @@ import type { Requirements } from "../scheduling/requirements.ts";
 import { fitsResources, resourceFit } from "../scheduling/resource-fit.ts";
 import type { TopologyNode } from "../scheduling/topology-index.ts";
 import type { PendingPod } from "./pending-pod.ts";
-import { type CandidateType, offeringAllowed, type PoolTemplate } from "./pool-template.ts";
+import type { CandidateType, PoolTemplate } from "./pool-template.ts";
 
 /** A node the solver is planning: the pods on it so far and the instance types that still fit them. */
 export interface NewClaim {
@@ -17,6 +17,10 @@ export interface NewClaim {
   requirements: Requirements;
   /** Compatible instance types, cheapest allowed offering first. */
   options: readonly CandidateType[];
+  /** Each option's cheapest allowed price: lower bounds for pricing the next change. */
+  prices: readonly number[];
+  /** Elementwise largest allocatable of the options, to turn away pods cheaply. */
+  largest: Resources;
   readonly pods: PendingPod[];
   /** The pods' requests (daemonset overhead not included). */
   requests: Resources;
@@ -35,40 +39,55 @@ export type ClaimChange =
       readonly ok: true;
       readonly requirements: Requirements;
       readonly options: readonly CandidateType[];
+      /** Each option's cheapest allowed price, ascending. */
+      readonly prices: readonly number[];
       readonly price: number;
     }
   | { readonly ok: false; readonly reasons: readonly Reason[] };
 
 /**
  * The instance types of `candidates` that can hold `requests` plus the pool's daemonset overhead,
- * satisfy the requirements, have an offering the requirements allow, and fit within `limitRoom`.
- * Sorted by their cheapest allowed offering. minValues is checked on the result.
+ * satisfy the requirements, have an offering the requirements allow, and fit within `limitRoom`,
+ * sorted by their cheapest allowed offering; minValues is checked on the result.
+ *
+ * With `cheapestOnly`, only the cheapest such type is wanted (to price a change): candidates are
+ * scanned in order of `bounds` — a lower bound of each one's price, ascending — and the scan stops
+ * once no later candidate can be cheaper. Requirements only ever narrow, so the price a candidate
+ * had before narrowing is such a bound.
  */
 export function narrowOptions(
   candidates: readonly CandidateType[],
+  bounds: readonly number[],
   pool: PoolTemplate,
   requirements: Requirements,
   podRequirements: Requirements,
   requests: Resources,
   limitRoom: Resources | undefined,
+  cheapestOnly = false,
 ): ClaimChange {
   const total = addResources(requests, pool.daemonOverhead);
+  const allowed = offeringFilter(requirements);
+  const early = cheapestOnly && !hasMinValues(requirements);
   const kept: { candidate: CandidateType; price: number }[] = [];
+  let best = Number.POSITIVE_INFINITY;
   let limited = false;
-  for (const candidate of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    if (early && (bounds[i] ?? 0) >= best) break;
+    const candidate = candidates[i] as CandidateType;
     if (!fitsResources(total, candidate.type.allocatable, {})) continue;
     if (
       podRequirements.size > 0 &&
       candidate.requirements.intersects(podRequirements, "instanceType").length > 0
     )
       continue;
-    const offering = cheapestAllowed(candidate.offerings, requirements);
+    const offering = candidate.offerings.find(allowed);
     if (offering === undefined) continue;
     if (limitRoom !== undefined && !withinLimits(candidate.type.capacity, limitRoom)) {
       limited = true;
       continue;
     }
     kept.push({ candidate, price: offering.price });
+    best = Math.min(best, offering.price);
   }
   if (kept.length === 0) {
     return { ok: false, reasons: limited ? [limitReason(candidates, limitRoom, pool)] : [] };
@@ -77,16 +96,48 @@ export function narrowOptions(
     (a, b) => a.price - b.price || (a.candidate.type.name < b.candidate.type.name ? -1 : 1),
   );
   const options = kept.map((k) => k.candidate);
-  const short = minValuesShortfall(options, requirements);
+  const short = early ? undefined : minValuesShortfall(options, requirements);
   if (short !== undefined) return { ok: false, reasons: [short] };
-  return { ok: true, requirements, options, price: kept[0]?.price ?? 0 };
+  return {
+    ok: true,
+    requirements,
+    options,
+    prices: kept.map((k) => k.price),
+    price: kept[0]?.price ?? 0,
+  };
+}
+
+/** Elementwise maximum of the options' allocatable: a pod that does not fit it fits none. */
+export function largestAllocatable(options: readonly CandidateType[]): Resources {
+  const largest: Record<string, number> = {};
+  for (const option of options) {
+    for (const [resource, amount] of Object.entries(option.type.allocatable)) {
+      if (amount > (largest[resource] ?? Number.NEGATIVE_INFINITY)) largest[resource] = amount;
+    }
+  }
+  return largest;
+}
+
+function hasMinValues(requirements: Requirements): boolean {
+  for (const requirement of requirements.values())
+    if (requirement.minValues !== undefined) return true;
+  return false;
+}
+
+/** Whether an offering's zone and capacity type are allowed, with the two lookups done once. */
+function offeringFilter(requirements: Requirements): (offering: Offering) => boolean {
+  const zone = requirements.get(Labels.zone);
+  const capacityType = requirements.get(Labels.capacityType);
+  return (offering) =>
+    (zone === undefined || zone.has(offering.zone)) &&
+    (capacityType === undefined || capacityType.has(offering.capacityType));
 }
 
 export function cheapestAllowed(
   offerings: readonly Offering[],
   requirements: Requirements,
 ): Offering | undefined {
-  return offerings.find((offering) => offeringAllowed(offering, requirements));
+  return offerings.find(offeringFilter(requirements));
 }
 
 function withinLimits(capacity: Resources, room: Resources): boolean {

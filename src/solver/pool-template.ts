@@ -29,6 +29,8 @@ export interface PoolTemplate {
   readonly startupTaints: readonly Taint[];
   /** Compatible instance types with at least one allowed offering, cheapest offering first. */
   readonly instanceTypes: readonly CandidateType[];
+  /** Each one's cheapest allowed price (ascending): lower bounds for any claim of the pool. */
+  readonly cheapestPrices: readonly number[];
   /** Requests of the DaemonSet pods that would run on this pool's nodes. */
   readonly daemonOverhead: Resources;
   readonly limits: Resources | undefined;
@@ -61,6 +63,7 @@ function poolTemplate(
   );
   const taints = spec.taints ?? [];
   const limits = parseResources(nodePool.spec.limits);
+  const candidates = candidateTypes(instanceTypes, requirements);
   return {
     name,
     weight: nodePool.spec.weight ?? 0,
@@ -69,7 +72,8 @@ function poolTemplate(
     labels,
     taints,
     startupTaints: spec.startupTaints ?? [],
-    instanceTypes: candidateTypes(instanceTypes, requirements),
+    instanceTypes: candidates,
+    cheapestPrices: candidates.map((candidate) => candidate.offerings[0]?.price ?? 0),
     daemonOverhead: daemonOverhead(daemonPods, taints, requirements),
     limits: nodePool.spec.limits && limits.ok ? limits.resources : undefined,
   };

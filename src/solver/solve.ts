@@ -12,6 +12,7 @@ import { podAffinityReasons } from "../scheduling/pod-affinity.ts";
 import type { NamespaceLabels } from "../scheduling/pod-term.ts";
 import type { Reason } from "../scheduling/reasons.ts";
 import { Requirements } from "../scheduling/requirements.ts";
+import { fitsResources } from "../scheduling/resource-fit.ts";
 import { untoleratedTaints } from "../scheduling/taints.ts";
 import { TopologyIndex } from "../scheduling/topology-index.ts";
 import { type ExtraDomains, topologySpreadReasons } from "../scheduling/topology-spread.ts";
@@ -21,6 +22,7 @@ import { existingFitReasons } from "./fit-existing.ts";
 import {
   type ClaimChange,
   claimNode,
+  largestAllocatable,
   type NewClaim,
   narrowOptions,
   noInstanceTypeReason,
@@ -228,7 +230,7 @@ class Solver {
       | { claim: NewClaim; change: Extract<ClaimChange, { ok: true }>; rise: number }
       | undefined;
     for (const claim of this.#claims) {
-      const change = this.#change(claim, attempt, extra);
+      const change = this.#change(claim, attempt, extra, true);
       if (!change.ok) continue;
       const rise = change.price - claim.price;
       if (best === undefined || rise < best.rise) best = { claim, change, rise };
@@ -239,7 +241,7 @@ class Solver {
     const fresh =
       best !== undefined && best.rise <= 0 ? undefined : this.#firstOpenable(attempt, extra);
     if (best !== undefined && (fresh === undefined || best.rise <= fresh.price)) {
-      this.#apply(best.claim, best.change, attempt);
+      this.#apply(best.claim, attempt, extra);
       return true;
     }
     if (fresh === undefined) return false;
@@ -256,8 +258,19 @@ class Solver {
     return undefined;
   }
 
-  /** What a claim would become with the pod; cheapest checks first. */
-  #change(claim: NewClaim, attempt: Attempt, extra: ExtraDomains): ClaimChange {
+  /**
+   * What a claim would become with the pod, cheapest checks first. With `cheapestOnly` the change
+   * carries only the cheapest option (enough to price it); `#apply` asks for all of them.
+   */
+  #change(
+    claim: NewClaim,
+    attempt: Attempt,
+    extra: ExtraDomains,
+    cheapestOnly: boolean,
+  ): ClaimChange {
+    const requests = addResources(claim.requests, attempt.pending.requests);
+    if (!fitsResources(requests, claim.largest, claim.pool.daemonOverhead))
+      return { ok: false, reasons: [] };
     const gate = this.#poolGate(claim.pool, attempt, claim.requirements);
     if (gate.length > 0) return { ok: false, reasons: gate };
     const ports = hostPortConflicts(attempt.pending.ports, claim.ports);
@@ -266,19 +279,25 @@ class Solver {
     if (topology.length > 0) return { ok: false, reasons: topology };
     return narrowOptions(
       claim.options,
+      claim.prices,
       claim.pool,
       claim.requirements.intersect(attempt.requirements),
       attempt.requirements,
-      addResources(claim.requests, attempt.pending.requests),
+      requests,
       this.#limitRoom(claim.pool, claim.committed),
+      cheapestOnly,
     );
   }
 
-  #apply(claim: NewClaim, change: Extract<ClaimChange, { ok: true }>, attempt: Attempt): void {
+  #apply(claim: NewClaim, attempt: Attempt, extra: ExtraDomains): void {
+    const change = this.#change(claim, attempt, extra, false);
+    if (!change.ok) throw new Error(`claim ${claim.name} priced a pod it then could not take`);
     const committed = change.options[0]?.type.capacity ?? {};
     this.#count(claim.pool.name, subtractResources(committed, claim.committed));
     claim.requirements = change.requirements;
     claim.options = change.options;
+    claim.prices = change.prices;
+    claim.largest = largestAllocatable(change.options);
     claim.price = change.price;
     claim.committed = committed;
     claim.requests = addResources(claim.requests, attempt.pending.requests);
@@ -302,6 +321,7 @@ class Solver {
     const narrow = (r: Requirements) =>
       narrowOptions(
         pool.instanceTypes,
+        pool.cheapestPrices,
         pool,
         r,
         attempt.requirements,
@@ -352,6 +372,8 @@ class Solver {
       pool,
       requirements,
       options: change.options,
+      prices: change.prices,
+      largest: largestAllocatable(change.options),
       pods: [],
       requests: {},
       ports: [],
