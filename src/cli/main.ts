@@ -18,34 +18,33 @@ const outputOption = () =>
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-program
-  .command("plan")
-  .description("show which nodes carpool would launch for the pending pods in a snapshot")
-  .requiredOption(
-    "-f, --filename <path>",
-    "manifest file, directory or - for stdin (repeatable)",
-    collect,
-    [],
-  )
-  .addOption(outputOption())
-  .option("--region <region>", "region of the built-in AWS catalog", "us-east-1")
-  .action(async (options) => {
-    const { runPlan } = await import("./plan-command.ts");
-    process.exitCode = runPlan(options);
-  });
+/** The options of the commands that read a cluster snapshot. */
+const snapshotCommand = (name: string, description: string) =>
+  program
+    .command(name)
+    .description(description)
+    .requiredOption(
+      "-f, --filename <path>",
+      "manifest file, directory or - for stdin (repeatable)",
+      collect,
+      [],
+    )
+    .addOption(outputOption())
+    .option("--region <region>", "region of the built-in AWS catalog", "us-east-1");
 
-program
-  .command("explain")
-  .description("explain, for one pending pod, why each NodePool and node can or cannot take it")
+snapshotCommand(
+  "plan",
+  "show which nodes carpool would launch for the pending pods in a snapshot",
+).action(async (options) => {
+  const { runPlan } = await import("./plan-command.ts");
+  process.exitCode = runPlan(options);
+});
+
+snapshotCommand(
+  "explain",
+  "explain, for one pending pod, why each NodePool and node can or cannot take it",
+)
   .argument("<pod>", "the pod, as NAMESPACE/NAME or NAME (namespace default)")
-  .requiredOption(
-    "-f, --filename <path>",
-    "manifest file, directory or - for stdin (repeatable)",
-    collect,
-    [],
-  )
-  .addOption(outputOption())
-  .option("--region <region>", "region of the built-in AWS catalog", "us-east-1")
   .action(async (pod, options) => {
     const { runExplain } = await import("./explain-command.ts");
     process.exitCode = runExplain(pod, options);

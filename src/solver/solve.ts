@@ -1,10 +1,7 @@
-import type { Node } from "../api/node.ts";
-import type { NodeClaim } from "../api/nodeclaim.ts";
-import type { NodePool } from "../api/nodepool.ts";
 import type { Pod } from "../api/pod.ts";
 import { Labels, WellKnownLabelKeys } from "../api/wellknown.ts";
-import type { DaemonSet } from "../api/workloads.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
+import type { ClusterSnapshot } from "../cluster/snapshot.ts";
 import { daemonPodFor } from "../cluster/workloads.ts";
 import { addResources, type Resources, subtractResources } from "../resources/resource-list.ts";
 import { hostPortConflicts } from "../scheduling/host-ports.ts";
@@ -40,13 +37,12 @@ import { type PoolTemplate, poolTemplates } from "./pool-template.ts";
 import { initialPreferences, relax } from "./relaxation.ts";
 import { topologyKeys, zoneCandidates } from "./topology-domains.ts";
 
-export interface SolverInput {
-  readonly pendingPods: readonly Pod[];
-  readonly boundPods: readonly Pod[];
-  readonly nodes: readonly Node[];
-  readonly nodeClaims: readonly NodeClaim[];
-  readonly nodePools: readonly NodePool[];
-  readonly daemonSets: readonly DaemonSet[];
+/** What the solver reads: a snapshot's pods, nodes, claims, pools and daemonsets, plus: */
+export interface SolverInput
+  extends Pick<
+    ClusterSnapshot,
+    "pendingPods" | "boundPods" | "nodes" | "nodeClaims" | "nodePools" | "daemonSets"
+  > {
   readonly volumes: VolumeCatalog;
   readonly catalog: Catalog;
   readonly namespaces?: NamespaceLabels;
