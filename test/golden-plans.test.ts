@@ -34,4 +34,10 @@ describe("golden plans of the bundled examples", () => {
       carpool("explain", "default/huge", "-f", "examples/eks"),
     );
   });
+  it("carpool explain stores/camera-vision-0 -f examples/k3s", () => {
+    assertGolden(
+      "test/golden/k3s.explain-camera-vision-0.txt",
+      carpool("explain", "stores/camera-vision-0", "-f", "examples/k3s"),
+    );
+  });
 });

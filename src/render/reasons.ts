@@ -104,6 +104,10 @@ function renderNoInstanceType(reason: Extract<Reason, { code: "no_instance_type"
   );
   if (shortOfCapacity?.code === "insufficient_resource") {
     const { resource, requested } = shortOfCapacity;
+    // The closest type is the one with the most of the short resource: if it has none, none do.
+    if (shortOfCapacity.capacity === 0) {
+      return `no instance type of the pool has any ${resource} (requested ${amount(resource, requested)})`;
+    }
     return `no instance type has ${amount(resource, requested)} ${resource} (the largest compatible, ${closest.instanceType}, has ${amount(resource, shortOfCapacity.available)} free after daemonsets)`;
   }
   return `none of ${reason.considered} instance types fits; closest ${closest.instanceType}: ${closest.reasons.map(renderReason).join(", ")}`;
