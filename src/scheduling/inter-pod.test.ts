@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import type { Pod, PodAffinityTerm, TopologySpreadConstraint } from "../api/pod.ts";
-import { podAffinityReasons } from "./pod-affinity.ts";
+import { podAffinityReasons, preferredPodAffinityScore } from "./pod-affinity.ts";
 import { TopologyIndex, type TopologyNode } from "./topology-index.ts";
 import { topologySpreadReasons } from "./topology-spread.ts";
 
@@ -324,6 +324,46 @@ describe("topology spread (PodTopologySpread filter)", () => {
         },
       ),
       { seed: 21 },
+    );
+  });
+});
+
+// kube-scheduler InterPodAffinity scoring: preferred affinity adds its weight, anti-affinity subtracts it.
+describe("preferred pod affinity score (InterPodAffinity score)", () => {
+  it("adds the weight of satisfied affinity terms and subtracts satisfied anti-affinity terms", () => {
+    const index = cluster([
+      [pod("cache-0", { app: "cache" }), "a1"],
+      [pod("noisy-0", { app: "noisy" }), "a1"],
+    ]);
+    const incoming = pod(
+      "web",
+      { app: "web" },
+      {
+        affinity: {
+          podAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 50, podAffinityTerm: term("cache", zone) },
+            ],
+          },
+          podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 20, podAffinityTerm: term("noisy", host) },
+            ],
+          },
+        },
+      },
+    );
+    assert.equal(
+      preferredPodAffinityScore(incoming, index.nodes.get("a1") as TopologyNode, index),
+      30,
+    );
+    assert.equal(
+      preferredPodAffinityScore(incoming, index.nodes.get("a2") as TopologyNode, index),
+      50,
+    );
+    assert.equal(
+      preferredPodAffinityScore(incoming, index.nodes.get("b1") as TopologyNode, index),
+      0,
     );
   });
 });
