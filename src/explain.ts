@@ -1,7 +1,8 @@
 import type { LoadError, LoadedObject } from "./api/load.ts";
 import { buildSnapshot } from "./cluster/snapshot.ts";
-import { catalogFor, type PlanOptions, solverInput, solveSnapshot, toPlan } from "./plan.ts";
+import { catalogFor, type PlanOptions, solveSnapshot, toPlan } from "./plan.ts";
 import { renderReason } from "./render/reasons.ts";
+import { solverInput } from "./solver/snapshot-input.ts";
 import { explainPod, type SolverInput } from "./solver/solve.ts";
 
 /** `carpool explain -o json`: why each NodePool and node can or cannot take one pending pod. */

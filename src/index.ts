@@ -6,6 +6,12 @@
 export type { NodeClaim } from "./api/nodeclaim.ts";
 export type { NodePool } from "./api/nodepool.ts";
 export type { Pod, Taint, Toleration } from "./api/pod.ts";
+export {
+  type DisruptionPlan,
+  type DisruptionReplacement,
+  type DisruptOptions,
+  disrupt,
+} from "./disrupt.ts";
 export { type PlanOptions, plan } from "./plan.ts";
 export { formatQuantity, parseQuantity, type Quantity } from "./resources/quantity.ts";
 export { tolerates } from "./scheduling/taints.ts";

@@ -7,7 +7,8 @@ import { buildSnapshot, type ClusterSnapshot } from "./cluster/snapshot.ts";
 import { renderReason } from "./render/reasons.ts";
 import type { Plan } from "./solver/plan.ts";
 import { plannedClaim } from "./solver/planned-claim.ts";
-import { type Solution, type SolverInput, solve } from "./solver/solve.ts";
+import { solverInput } from "./solver/snapshot-input.ts";
+import { type Solution, solve } from "./solver/solve.ts";
 
 export interface PlanOptions {
   /** Region of the built-in AWS catalog, used when the input holds no InstanceType objects. */
@@ -83,28 +84,6 @@ export function catalogFor(
 
 export function solveSnapshot(snapshot: ClusterSnapshot, catalog: Catalog): Solution {
   return solve({ ...solverInput(snapshot), catalog });
-}
-
-/** The solver's view of a snapshot (volumes indexed by name), without the catalog. */
-export function solverInput(snapshot: ClusterSnapshot): Omit<SolverInput, "catalog"> {
-  return {
-    pendingPods: snapshot.pendingPods,
-    boundPods: snapshot.boundPods,
-    nodes: snapshot.nodes,
-    nodeClaims: snapshot.nodeClaims,
-    nodePools: snapshot.nodePools,
-    daemonSets: snapshot.daemonSets,
-    volumes: {
-      claims: new Map(
-        snapshot.persistentVolumeClaims.map((c) => [
-          `${c.metadata.namespace ?? "default"}/${c.metadata.name}`,
-          c,
-        ]),
-      ),
-      volumes: new Map(snapshot.persistentVolumes.map((v) => [v.metadata.name ?? "", v])),
-      storageClasses: new Map(snapshot.storageClasses.map((c) => [c.metadata.name ?? "", c])),
-    },
-  };
 }
 
 /** The contract's Plan: reasons rendered to words, costs summed exactly in micro-dollars. */

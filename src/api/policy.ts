@@ -19,5 +19,15 @@ export const PodDisruptionBudgetSchema = Type.Object({
       Type.Union([Type.Literal("IfHealthyBudget"), Type.Literal("AlwaysAllow")]),
     ),
   }),
+  /** What the disruption controller last computed; the API server's eviction check reads it. */
+  status: Type.Optional(
+    Type.Object({
+      observedGeneration: Type.Optional(Type.Integer()),
+      disruptionsAllowed: Type.Optional(Type.Integer({ minimum: 0 })),
+      currentHealthy: Type.Optional(Type.Integer({ minimum: 0 })),
+      desiredHealthy: Type.Optional(Type.Integer({ minimum: 0 })),
+      expectedPods: Type.Optional(Type.Integer({ minimum: 0 })),
+    }),
+  ),
 });
 export type PodDisruptionBudget = Static<typeof PodDisruptionBudgetSchema>;

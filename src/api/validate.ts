@@ -3,6 +3,7 @@ import { type FieldError, structuralErrors } from "./field-errors.ts";
 import { type InstanceTypeObject, InstanceTypeObjectSchema } from "./instancetype.ts";
 import { type Node, NodeSchema } from "./node.ts";
 import { type NodeClaim, NodeClaimSchema } from "./nodeclaim.ts";
+import { type EC2NodeClass, EC2NodeClassSchema } from "./nodeclass.ts";
 import { type NodePool, NodePoolSchema } from "./nodepool.ts";
 import { type Pod, PodSchema } from "./pod.ts";
 import { type PodDisruptionBudget, PodDisruptionBudgetSchema } from "./policy.ts";
@@ -49,6 +50,7 @@ export type KnownObject =
   | StorageClass
   | NodePool
   | NodeClaim
+  | EC2NodeClass
   | InstanceTypeObject;
 
 interface KindRules {
@@ -73,6 +75,7 @@ const kinds: Readonly<Record<string, KindRules>> = {
   "storage.k8s.io/v1/StorageClass": { schema: StorageClassSchema, rules: () => [] },
   "karpenter.sh/v1/NodePool": { schema: NodePoolSchema, rules: nodePoolErrors },
   "karpenter.sh/v1/NodeClaim": { schema: NodeClaimSchema, rules: nodeClaimErrors },
+  "karpenter.k8s.aws/v1/EC2NodeClass": { schema: EC2NodeClassSchema, rules: () => [] },
   "carpool.dev/v1alpha1/InstanceType": {
     schema: InstanceTypeObjectSchema,
     rules: instanceTypeErrors,

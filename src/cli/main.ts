@@ -50,6 +50,17 @@ snapshotCommand(
     process.exitCode = runExplain(pod, options);
   });
 
+snapshotCommand(
+  "disrupt",
+  "show which nodes disruption would delete or replace now (emptiness, drift, expiration, consolidation)",
+)
+  .option("--now <time>", "the clock for expiration and consolidateAfter (RFC 3339; default now)")
+  .option("--no-spot-to-spot", "do not replace spot nodes with cheaper spot nodes")
+  .action(async (options) => {
+    const { runDisrupt } = await import("./disrupt-command.ts");
+    process.exitCode = runDisrupt(options);
+  });
+
 program
   .command("catalog")
   .description("list instance types, their allocatable resources and prices")

@@ -1,6 +1,7 @@
 import type { InstanceTypeObject } from "../api/instancetype.ts";
 import type { Node } from "../api/node.ts";
 import type { NodeClaim } from "../api/nodeclaim.ts";
+import type { EC2NodeClass } from "../api/nodeclass.ts";
 import type { NodePool } from "../api/nodepool.ts";
 import type { Pod } from "../api/pod.ts";
 import type { PodDisruptionBudget } from "../api/policy.ts";
@@ -26,12 +27,15 @@ export interface ClusterSnapshot {
   readonly persistentVolumeClaims: readonly PersistentVolumeClaim[];
   readonly storageClasses: readonly StorageClass[];
   readonly instanceTypes: readonly InstanceTypeObject[];
+  /** Node classes drift detection compares NodeClaims against. */
+  readonly nodeClasses: readonly EC2NodeClass[];
 }
 
 type SnapshotObject =
   | Node
   | NodeClaim
   | NodePool
+  | EC2NodeClass
   | InstanceTypeObject
   | Pod
   | PodDisruptionBudget
@@ -69,6 +73,7 @@ export function buildSnapshot(objects: readonly { readonly kind: string }[]): Cl
     persistentVolumeClaims: sortByName(of<PersistentVolumeClaim>("PersistentVolumeClaim")),
     storageClasses: sortByName(of<StorageClass>("StorageClass")),
     instanceTypes: sortByName(of<InstanceTypeObject>("InstanceType")),
+    nodeClasses: sortByName(of<EC2NodeClass>("EC2NodeClass")),
   };
 }
 

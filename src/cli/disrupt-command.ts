@@ -1,0 +1,39 @@
+import { formatLoadError } from "../api/load.ts";
+import { disruptObjects } from "../disrupt.ts";
+import { renderDisruptionTable } from "../render/disruption.ts";
+import { ExitCode, loadOrReport, type OutputFormat, printObject } from "./output.ts";
+
+export interface DisruptCommandOptions {
+  readonly filename: string[];
+  readonly output: OutputFormat;
+  readonly region: string;
+  readonly now?: string;
+  readonly spotToSpot: boolean;
+}
+
+/** `carpool disrupt`: exit 0 with a disruption plan, 2 on invalid input (including `--now`). */
+export function runDisrupt(options: DisruptCommandOptions): number {
+  let now = new Date();
+  if (options.now !== undefined) {
+    now = new Date(options.now);
+    if (!/^\d{4}-\d\d-\d\dT/.test(options.now) || Number.isNaN(now.getTime())) {
+      process.stderr.write(
+        `--now: "${options.now}" is not an RFC 3339 time such as 2026-11-25T12:00:00Z\n`,
+      );
+      return ExitCode.invalidInput;
+    }
+  }
+  const loaded = loadOrReport(options.filename);
+  if (loaded === undefined) return ExitCode.invalidInput;
+  const result = disruptObjects(loaded.objects, {
+    now,
+    region: options.region,
+    spotToSpot: options.spotToSpot,
+  });
+  if (!result.ok) {
+    for (const error of result.errors) process.stderr.write(`${formatLoadError(error)}\n`);
+    return ExitCode.invalidInput;
+  }
+  printObject(result.plan, options.output, () => renderDisruptionTable(result.plan));
+  return ExitCode.ok;
+}

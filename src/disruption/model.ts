@@ -1,0 +1,288 @@
+import type { Node } from "../api/node.ts";
+import type { NodeClaim } from "../api/nodeclaim.ts";
+import { defaultNodePool, type NodePool } from "../api/nodepool.ts";
+import type { Pod } from "../api/pod.ts";
+import { Annotations, Labels, Taints } from "../api/wellknown.ts";
+import type { Catalog, InstanceType } from "../catalog/instance-type.ts";
+import { type ClusterSnapshot, podKey } from "../cluster/snapshot.ts";
+import { formatResources } from "../resources/resource-list.ts";
+import type { Reason } from "../scheduling/reasons.ts";
+import type { PlannedNodeClaim } from "../solver/plan.ts";
+import { plannedClaim } from "../solver/planned-claim.ts";
+import { solverInput } from "../solver/snapshot-input.ts";
+import { type Solution, type SolverInput, solve } from "../solver/solve.ts";
+import { parseDuration } from "./duration.ts";
+
+/** A node as disruption sees it: what it costs, which pool owns it, what runs there. */
+export interface ModelNode {
+  readonly name: string;
+  readonly node: Node;
+  readonly claim: NodeClaim | undefined;
+  /** The owning NodePool with Karpenter's defaults; undefined for nodes carpool does not manage. */
+  readonly pool: NodePool | undefined;
+  readonly instanceType: string | undefined;
+  readonly zone: string | undefined;
+  readonly capacityType: string | undefined;
+  /** Hourly price of its offering in the catalog, when known. */
+  readonly price: number | undefined;
+  /** Bound pods, in key order. */
+  pods: Pod[];
+  /** Launched by a command of this pass: never a candidate. */
+  readonly replacement: boolean;
+  /** Already being deleted, tainted as disrupted, or not Ready: counts against budgets, never a candidate. */
+  readonly disrupting: boolean;
+  /** Milliseconds since the epoch, when the snapshot says. */
+  readonly createdAt: number | undefined;
+  /** When this plan last bound a pod here (restarts consolidateAfter, as lastPodEventTime does). */
+  podEventAt?: number;
+}
+
+/** Where the pods of some nodes would go if those nodes went away. */
+export interface Repack {
+  /** Pods placed on remaining nodes or in-flight claims: pod key → node name. */
+  readonly moves: ReadonlyMap<string, string>;
+  readonly replacements: readonly PlannedNodeClaim[];
+  /** Each replacement's options with their cheapest allowed price, cheapest first. */
+  readonly replacementPrices: readonly (readonly { type: string; price: number }[])[];
+  readonly unschedulable: readonly { readonly pod: string; readonly reasons: readonly Reason[] }[];
+}
+
+/**
+ * The cluster as a disruption pass changes it: nodes removed by earlier commands, their pods moved,
+ * replacements added. Re-packing runs the provisioning solver on what is left.
+ */
+export class ClusterModel {
+  readonly #nodes = new Map<string, ModelNode>();
+  readonly #removed = new Set<string>();
+  readonly #snapshot: ClusterSnapshot;
+  readonly #catalog: Catalog;
+  readonly #types: ReadonlyMap<string, InstanceType>;
+  #replacementCount = 0;
+
+  constructor(snapshot: ClusterSnapshot, catalog: Catalog) {
+    this.#snapshot = snapshot;
+    this.#catalog = catalog;
+    this.#types = new Map(catalog.instanceTypes.map((type) => [type.name, type]));
+    const pools = new Map(
+      snapshot.nodePools.map((p) => [p.metadata.name ?? "", defaultNodePool(p)]),
+    );
+    const claimsByNode = new Map<string, NodeClaim>();
+    for (const claim of snapshot.nodeClaims) {
+      const nodeName = claim.status?.nodeName;
+      if (nodeName !== undefined) claimsByNode.set(nodeName, claim);
+    }
+    const podsByNode = new Map<string, Pod[]>();
+    for (const pod of snapshot.boundPods) {
+      const list = podsByNode.get(pod.spec.nodeName ?? "") ?? [];
+      list.push(pod);
+      podsByNode.set(pod.spec.nodeName ?? "", list);
+    }
+    for (const node of snapshot.nodes) {
+      const name = node.metadata.name ?? "";
+      const claim = claimsByNode.get(name);
+      const labels = { ...claim?.metadata.labels, ...node.metadata.labels };
+      const poolName = labels[Labels.nodePool];
+      const created = node.metadata.creationTimestamp ?? claim?.metadata.creationTimestamp;
+      this.#nodes.set(name, {
+        name,
+        node,
+        claim,
+        pool: poolName === undefined ? undefined : pools.get(poolName),
+        ...this.#offering(labels),
+        pods: podsByNode.get(name) ?? [],
+        replacement: false,
+        disrupting: isDisrupting(node, claim),
+        createdAt: created === undefined ? undefined : Date.parse(created),
+      });
+    }
+  }
+
+  get snapshot(): ClusterSnapshot {
+    return this.#snapshot;
+  }
+
+  get catalog(): Catalog {
+    return this.#catalog;
+  }
+
+  /** Nodes still in the cluster, by name. */
+  nodes(): ModelNode[] {
+    return [...this.#nodes.values()];
+  }
+
+  node(name: string): ModelNode | undefined {
+    return this.#nodes.get(name);
+  }
+
+  /**
+   * Where the reschedulable pods of `nodes` would go with those nodes gone, as the provisioner
+   * would place them: on remaining nodes and in-flight claims first, then on new claims.
+   */
+  repack(nodes: readonly ModelNode[]): Repack {
+    const gone = new Set(nodes.map((n) => n.name));
+    const moving = nodes.flatMap((n) => n.pods.filter(isReschedulable));
+    if (moving.length === 0)
+      return { moves: new Map(), replacements: [], replacementPrices: [], unschedulable: [] };
+    const solution = solve(this.#solverInput(gone, moving));
+    const moves = new Map<string, string>();
+    for (const [target, pods] of solution.onExisting)
+      for (const p of pods) moves.set(p.key, target);
+    return {
+      moves,
+      replacements: solution.claims.map(plannedClaim),
+      replacementPrices: solution.claims.map((claim) =>
+        claim.options.map((option, i) => ({ type: option.type.name, price: claim.prices[i] ?? 0 })),
+      ),
+      unschedulable: unschedulableOf(solution),
+    };
+  }
+
+  /** Applies a command: the nodes go, their pods move, the replacements join as nodes. */
+  apply(
+    nodes: readonly ModelNode[],
+    repack: Repack,
+    replacements: readonly PlannedNodeClaim[],
+    now: number,
+  ): void {
+    const moving = new Map<string, Pod>();
+    for (const node of nodes) {
+      for (const pod of node.pods) if (isReschedulable(pod)) moving.set(podKey(pod), pod);
+      this.#nodes.delete(node.name);
+      this.#removed.add(node.name);
+    }
+    const claimNames = new Map<string, string>();
+    for (const claim of replacements) {
+      const name = `replacement-${this.#replacementCount++}`;
+      claimNames.set(claim.name, name);
+      this.#nodes.set(name, this.#replacementNode(name, claim));
+    }
+    for (const claim of replacements) {
+      for (const key of claim.pods)
+        this.#bind(moving.get(key), claimNames.get(claim.name) ?? "", now);
+    }
+    for (const [key, target] of repack.moves) this.#bind(moving.get(key), target, now);
+  }
+
+  #bind(pod: Pod | undefined, nodeName: string, now: number): void {
+    if (pod === undefined) return;
+    const node = this.#nodes.get(nodeName);
+    if (node === undefined) return; // an in-flight claim: the pod waits for it
+    node.pods = [...node.pods, { ...pod, spec: { ...pod.spec, nodeName } }];
+    node.podEventAt = now;
+  }
+
+  #replacementNode(name: string, claim: PlannedNodeClaim): ModelNode {
+    const type = this.#types.get(claim.instanceType);
+    const node: Node = {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name, labels: { ...claim.labels, [Labels.hostname]: name } },
+      spec: { taints: [...claim.taints] },
+      status: {
+        allocatable: formatResources(type?.allocatable ?? {}),
+        capacity: formatResources(type?.capacity ?? {}),
+      },
+    };
+    const pool = this.#snapshot.nodePools.find((p) => p.metadata.name === claim.nodePool);
+    return {
+      name,
+      node,
+      claim: undefined,
+      pool: pool && defaultNodePool(pool),
+      instanceType: claim.instanceType,
+      zone: claim.zone,
+      capacityType: claim.capacityType,
+      price: claim.price,
+      pods: [],
+      replacement: true,
+      disrupting: false,
+      createdAt: undefined,
+    };
+  }
+
+  #solverInput(gone: ReadonlySet<string>, moving: readonly Pod[]): SolverInput {
+    const base = solverInput(this.#snapshot);
+    const away = (name: string | undefined) =>
+      name !== undefined && (gone.has(name) || this.#removed.has(name));
+    const remaining = this.nodes().filter((n) => !gone.has(n.name));
+    return {
+      ...base,
+      catalog: this.#catalog,
+      nodes: remaining.map((n) => n.node),
+      // In-flight claims stay as coming capacity; the claims of nodes that go, go with them.
+      nodeClaims: this.#snapshot.nodeClaims.filter((c) => !away(c.status?.nodeName)),
+      boundPods: [
+        ...remaining.flatMap((n) => n.pods),
+        ...this.#snapshot.boundPods.filter(
+          (p) => !this.#nodes.has(p.spec.nodeName ?? "") && !away(p.spec.nodeName),
+        ),
+      ],
+      pendingPods: moving.map(unbound),
+    };
+  }
+
+  #offering(labels: Readonly<Record<string, string>>): {
+    instanceType: string | undefined;
+    zone: string | undefined;
+    capacityType: string | undefined;
+    price: number | undefined;
+  } {
+    const instanceType = labels[Labels.instanceType];
+    const zone = labels[Labels.zone];
+    const capacityType = labels[Labels.capacityType];
+    const offerings = this.#types.get(instanceType ?? "")?.offerings ?? [];
+    // An existing node was bought already: its offering's price counts whether or not it is available now.
+    const offering =
+      offerings.find((o) => o.zone === zone && o.capacityType === capacityType) ??
+      offerings.find((o) => o.capacityType === (capacityType ?? "on-demand"));
+    return { instanceType, zone, capacityType, price: offering?.price };
+  }
+}
+
+/** A pod to place again: its binding dropped, the rest unchanged. */
+function unbound(pod: Pod): Pod {
+  const { nodeName: _nodeName, ...spec } = pod.spec;
+  return { ...pod, spec: spec as Pod["spec"] };
+}
+
+function unschedulableOf(solution: Solution): Repack["unschedulable"] {
+  return solution.unschedulable.map((entry) => ({
+    pod: entry.pending.key,
+    reasons: entry.targets.flatMap((t) => t.reasons),
+  }));
+}
+
+/**
+ * Pods that must find a new place when their node goes (Karpenter's IsReschedulable): not done,
+ * not already terminating, not a DaemonSet's (they follow the nodes) and not a static (mirror) pod.
+ */
+export function isReschedulable(pod: Pod): boolean {
+  if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") return false;
+  if (pod.metadata.deletionTimestamp !== undefined) return false;
+  if (pod.metadata.annotations?.["kubernetes.io/config.mirror"] !== undefined) return false;
+  return !(pod.metadata.ownerReferences ?? []).some(
+    (owner) => owner.kind === "DaemonSet" || owner.kind === "Node",
+  );
+}
+
+/** Being deleted, tainted by an earlier disruption, or NotReady: Karpenter counts it as disrupting. */
+function isDisrupting(node: Node, claim: NodeClaim | undefined): boolean {
+  if (node.metadata.deletionTimestamp !== undefined) return true;
+  if (claim?.metadata.deletionTimestamp !== undefined) return true;
+  if ((node.spec?.taints ?? []).some((t) => t.key === Taints.disrupted.key)) return true;
+  const ready = node.status?.conditions?.find((c) => c.type === "Ready");
+  return ready !== undefined && ready.status !== "True";
+}
+
+/** `karpenter.sh/do-not-disrupt: "true"` on the object. */
+export function doNotDisrupt(object: {
+  metadata: { annotations?: Record<string, string> };
+}): boolean {
+  return object.metadata.annotations?.[Annotations.doNotDisrupt] === "true";
+}
+
+/** expireAfter of the node: the NodeClaim's copy, else its pool's template; Infinity for Never. */
+export function expireAfterMs(node: ModelNode): number {
+  const text = node.claim?.spec.expireAfter ?? node.pool?.spec.template.spec.expireAfter ?? "720h";
+  return parseDuration(text);
+}

@@ -1,0 +1,66 @@
+import type { DisruptionReason } from "../api/nodepool.ts";
+import type { Reason } from "../scheduling/reasons.ts";
+
+/** Why the API server would refuse an eviction (see EvictionBudgets). */
+export type EvictionRefusal =
+  | { readonly code: "pdb_multiple"; readonly pod: string; readonly budgets: readonly string[] }
+  | { readonly code: "pdb_exhausted"; readonly budget: string; readonly pod: string }
+  | {
+      readonly code: "pdb_insufficient";
+      readonly budget: string;
+      readonly allowed: number;
+      readonly needed: number;
+    };
+
+/**
+ * Why a node that disruption could consider is left alone. Structured, like scheduling reasons;
+ * `src/render/disruption.ts` turns them into words.
+ */
+export type BlockReason =
+  | { readonly code: "node_do_not_disrupt"; readonly object: "Node" | "NodeClaim" }
+  | { readonly code: "pod_do_not_disrupt"; readonly pod: string }
+  | { readonly code: "eviction"; readonly refusal: EvictionRefusal }
+  | { readonly code: "not_initialized" }
+  | { readonly code: "when_empty"; readonly pods: number }
+  | { readonly code: "consolidate_never" }
+  | { readonly code: "consolidate_after"; readonly remainingMs: number; readonly after: string }
+  | {
+      readonly code: "budget";
+      readonly reason: DisruptionReason;
+      readonly nodePool: string;
+      readonly allowed: number;
+    }
+  | { readonly code: "price_unknown"; readonly instanceType: string | undefined }
+  | { readonly code: "nowhere_to_go"; readonly pod: string; readonly reasons: readonly Reason[] }
+  | { readonly code: "not_cheaper"; readonly current: number; readonly cheapest: number }
+  | { readonly code: "multiple_replacements"; readonly count: number }
+  | { readonly code: "spot_to_spot_disabled" }
+  | {
+      readonly code: "spot_to_spot_flexibility";
+      readonly cheaper: number;
+      readonly needed: number;
+    };
+
+/** Which part of a node no longer matches its NodePool or node class. */
+export type DriftReason =
+  /** A field of the NodePool's template differs from what the NodeClaim was launched with. */
+  | { readonly code: "template_field"; readonly field: string }
+  /** The template hash recorded on the NodeClaim differs and no single field shows why (e.g. annotations). */
+  | { readonly code: "template_hash"; readonly recorded: string; readonly current: string }
+  /** A node label no longer satisfies the NodePool's requirements. */
+  | { readonly code: "requirements"; readonly reasons: readonly Reason[] }
+  | { readonly code: "node_class_hash"; readonly nodeClass: string }
+  | { readonly code: "ami"; readonly nodeClass: string; readonly imageID: string };
+
+/** Why a command was chosen, for people reading the plan. */
+export type CommandDetail =
+  | { readonly code: "empty" }
+  | { readonly code: "drifted"; readonly drift: readonly DriftReason[] }
+  | {
+      readonly code: "expired";
+      readonly expireAfter: string;
+      readonly overdueMs: number;
+      /** Pods whose eviction waits (do-not-disrupt, PodDisruptionBudget) until terminationGracePeriod. */
+      readonly waiting: readonly string[];
+    }
+  | { readonly code: "underutilized"; readonly moved: number; readonly replacements: number };
