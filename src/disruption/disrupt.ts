@@ -133,12 +133,12 @@ class Disruption {
     for (const node of empty) {
       const block = this.#gracefulBlock(node) ?? this.#consolidationBlock(node);
       if (block !== undefined) {
-        this.#blocked.set(node.name, block);
+        this.#block(node.name, block);
         continue;
       }
       const budget = this.#budgetBlock(node, "Empty", 1);
       if (budget !== undefined) {
-        this.#blocked.set(node.name, budget);
+        this.#block(node.name, budget);
         continue;
       }
       this.#countDisrupting(node);
@@ -156,13 +156,13 @@ class Disruption {
     for (const { node, drift } of drifted) {
       const block = this.#gracefulBlock(node) ?? this.#budgetBlock(node, "Drifted", 1);
       if (block !== undefined) {
-        this.#blocked.set(node.name, block);
+        this.#block(node.name, block);
         continue;
       }
       const repack = this.#model.repack([node]);
       const stranded = repack.unschedulable[0];
       if (stranded !== undefined) {
-        this.#blocked.set(node.name, {
+        this.#block(node.name, {
           code: "nowhere_to_go",
           pod: stranded.pod,
           reasons: stranded.reasons,
@@ -248,12 +248,12 @@ class Disruption {
         this.#consolidationBlock(node) ??
         this.#budgetBlock(node, "Underutilized", 1);
       if (block !== undefined) {
-        this.#blocked.set(node.name, block);
+        this.#block(node.name, block);
         continue;
       }
       const outcome = this.#consolidate([node]);
       if (!outcome.ok) {
-        this.#blocked.set(node.name, outcome.block);
+        this.#block(node.name, outcome.block);
         continue;
       }
       if (!this.#evict([node])) continue;
@@ -293,12 +293,15 @@ class Disruption {
         block: { code: "nowhere_to_go", pod: stranded.pod, reasons: stranded.reasons },
       };
     if (repack.replacements.length === 0) return { ok: true, repack, replacements: [] };
-    if (repack.replacements.length > 1)
+    // Karpenter allows one replacement. carpool's solver may find a cheaper split than one
+    // larger node: several nodes may give way to fewer new ones, each launched before they go.
+    if (repack.replacements.length > Math.max(1, nodes.length - 1))
       return {
         ok: false,
         block: { code: "multiple_replacements", count: repack.replacements.length },
       };
     const current = nodes.reduce((sum, n) => sum + (n.price ?? 0), 0);
+    if (repack.replacements.length > 1) return consolidateIntoSeveral(repack, current, nodes);
     const planned = repack.replacements[0] as PlannedNodeClaim;
     let options = (repack.replacementPrices[0] ?? []).filter((o) => o.price < current);
     if (nodes.length > 1) options = withoutSameType(options, nodes);
@@ -375,7 +378,7 @@ class Disruption {
     const check = this.#pdbs.check(nodes.flatMap((n) => n.pods.filter(isReschedulable)));
     if (!check.ok) {
       for (const node of nodes)
-        this.#blocked.set(node.name, { code: "eviction", refusal: check.refusal });
+        this.#block(node.name, { code: "eviction", refusal: check.refusal });
       return false;
     }
     this.#pdbs.commit(check.consumes);
@@ -450,6 +453,11 @@ class Disruption {
     };
   }
 
+  /** Records why a node is passed over: the first method to pass it over says why. */
+  #block(name: string, reason: BlockReason): void {
+    if (!this.#blocked.has(name)) this.#blocked.set(name, reason);
+  }
+
   #countDisrupting(node: ModelNode): void {
     const pool = node.pool?.metadata.name;
     if (pool !== undefined)
@@ -496,6 +504,27 @@ type Consolidation =
       readonly replacements: readonly PlannedNodeClaim[];
     }
   | { readonly ok: false; readonly block: BlockReason };
+
+/**
+ * Several replacements for more nodes: together strictly cheaper; spot nodes are never replaced by
+ * spot this way (spot-to-spot keeps to Karpenter's single-replacement rules).
+ */
+function consolidateIntoSeveral(
+  repack: Repack,
+  current: number,
+  nodes: readonly ModelNode[],
+): Consolidation {
+  const total = repack.replacements.reduce((sum, r) => sum + r.price, 0);
+  if (total >= current)
+    return { ok: false, block: { code: "not_cheaper", current, cheapest: total } };
+  const allSpot = nodes.every((n) => n.capacityType === CapacityTypes.spot);
+  if (allSpot && repack.replacements.some((r) => r.capacityType === CapacityTypes.spot))
+    return {
+      ok: false,
+      block: { code: "multiple_replacements", count: repack.replacements.length },
+    };
+  return { ok: true, repack, replacements: repack.replacements };
+}
 
 const emptyRepack: Repack = {
   moves: new Map(),
