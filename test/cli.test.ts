@@ -78,3 +78,45 @@ describe("carpool plan --region", () => {
     );
   });
 });
+
+describe("carpool disrupt: the contract's edges", () => {
+  it("json output is the DisruptionPlan and nothing else; --now fixes the clock", () => {
+    const result = carpool([
+      "disrupt",
+      "-f",
+      "examples/disruption",
+      "--now",
+      "2026-11-25T20:00:00Z",
+      "-o",
+      "json",
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const plan = JSON.parse(result.stdout);
+    assert.equal(plan.kind, "DisruptionPlan");
+    assert.deepEqual(Object.keys(plan.summary), [
+      "nodes",
+      "disrupted",
+      "hourlyCostBefore",
+      "hourlyCostAfter",
+    ]);
+  });
+  it("a --now that is not RFC 3339 is invalid input (exit 2)", () => {
+    const result = carpool(["disrupt", "-f", "examples/disruption", "--now", "yesterday"]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^--now: "yesterday" is not an RFC 3339 time/);
+  });
+  it("a bad budget schedule is invalid input naming the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "carpool-cli-"));
+    const file = join(dir, "pool.yaml");
+    writeFileSync(
+      file,
+      "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: p}\nspec:\n  template:\n    spec:\n      nodeClassRef: {group: g, kind: k, name: n}\n      requirements: []\n  disruption:\n    budgets: [{nodes: '1', schedule: '0 25 * * *', duration: 1h}]\n",
+    );
+    const result = carpool(["disrupt", "-f", file]);
+    assert.equal(result.status, 2);
+    assert.match(
+      result.stderr,
+      /NodePool\/p: spec\.disruption\.budgets\[0\]\.schedule: schedule "0 25 \* \* \*": "25" is not a value in 0-23/,
+    );
+  });
+});

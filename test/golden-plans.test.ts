@@ -41,3 +41,25 @@ describe("golden plans of the bundled examples", () => {
     );
   });
 });
+
+describe("golden disruption plans of the bundled snapshot", () => {
+  const now = "2026-11-25T20:00:00Z";
+  it("carpool disrupt -f examples/disruption -o json", () => {
+    assertGolden(
+      "test/golden/disruption.disrupt.json",
+      carpool("disrupt", "-f", "examples/disruption", "--now", now, "-o", "json"),
+    );
+  });
+  it("carpool disrupt -f examples/disruption (table)", () => {
+    assertGolden(
+      "test/golden/disruption.disrupt.txt",
+      carpool("disrupt", "-f", "examples/disruption", "--now", now),
+    );
+  });
+  it("inside the business-hours window, the drift budget holds drift back", () => {
+    assertGolden(
+      "test/golden/disruption.disrupt-noon.txt",
+      carpool("disrupt", "-f", "examples/disruption", "--now", "2026-11-25T12:00:00Z"),
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseQuantity, plan, tolerates } from "../src/index.ts";
+import { disrupt, parseQuantity, plan, tolerates } from "../src/index.ts";
 
 // The library contract in ../shared/contracts/plan.md.
 describe("library contract", () => {
@@ -77,5 +77,55 @@ describe("library contract", () => {
         ]),
       /Pod\/bad: spec\.tolerations\[0\]\.value/,
     );
+  });
+  it("disrupt() computes the same DisruptionPlan as `carpool disrupt -o json`", () => {
+    const objects = [
+      {
+        apiVersion: "karpenter.sh/v1",
+        kind: "NodePool",
+        metadata: { name: "default" },
+        spec: {
+          template: {
+            spec: { nodeClassRef: { group: "g", kind: "k", name: "n" }, requirements: [] },
+          },
+          disruption: { consolidateAfter: "0s" },
+        },
+      },
+      {
+        apiVersion: "carpool.dev/v1alpha1",
+        kind: "InstanceType",
+        metadata: { name: "box" },
+        spec: {
+          capacity: { cpu: "2", memory: "4Gi", pods: "10" },
+          offerings: [{ zone: "z1", capacityType: "on-demand", price: 0.05 }],
+        },
+      },
+      {
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: {
+          name: "idle",
+          labels: {
+            "karpenter.sh/nodepool": "default",
+            "node.kubernetes.io/instance-type": "box",
+            "topology.kubernetes.io/zone": "z1",
+            "karpenter.sh/capacity-type": "on-demand",
+          },
+        },
+        status: { allocatable: { cpu: "2", memory: "4Gi", pods: "10" } },
+      },
+    ];
+    const result = disrupt(objects, { now: new Date("2026-11-25T00:00:00Z") });
+    assert.equal(result.kind, "DisruptionPlan");
+    assert.deepEqual(
+      result.commands.map((c) => [c.action, c.reason, c.nodes, c.savings]),
+      [["delete", "Empty", ["idle"], 0.05]],
+    );
+    assert.deepEqual(result.summary, {
+      nodes: 1,
+      disrupted: 1,
+      hourlyCostBefore: 0.05,
+      hourlyCostAfter: 0,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { tryParseQuantity } from "../resources/quantity.ts";
+import { parseCron } from "./cron.ts";
 import type { FieldError } from "./field-errors.ts";
 import type { InstanceTypeObject } from "./instancetype.ts";
 import type { NodeClaim } from "./nodeclaim.ts";
@@ -31,6 +32,16 @@ export function nodePoolErrors(nodePool: NodePool): FieldError[] {
         path: `spec.disruption.budgets[${i}]`,
         message: "'schedule' must be set with 'duration'",
       });
+    }
+    if (budget.schedule !== undefined) {
+      try {
+        parseCron(budget.schedule);
+      } catch (error) {
+        errors.push({
+          path: `spec.disruption.budgets[${i}].schedule`,
+          message: (error as Error).message,
+        });
+      }
     }
   });
   return errors;

@@ -1,5 +1,5 @@
+import { parseCron, windowActive } from "../api/cron.ts";
 import type { DisruptionReason, NodePool } from "../api/nodepool.ts";
-import { parseCron, windowActive } from "./cron.ts";
 import { parseDuration } from "./duration.ts";
 
 /**

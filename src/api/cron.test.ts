@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { parseDuration } from "../disruption/duration.ts";
 import { firesAt, parseCron, windowActive } from "./cron.ts";
-import { parseDuration } from "./duration.ts";
 
 const at = (iso: string) => new Date(iso);
 
