@@ -285,7 +285,7 @@ class Disruption {
    * (its options cut to those cheaper), and spot-to-spot only as Karpenter allows it.
    */
   #consolidate(nodes: readonly ModelNode[]): Consolidation {
-    const repack = this.#model.repack(nodes);
+    let repack = this.#model.repack(nodes);
     const stranded = repack.unschedulable[0];
     if (stranded !== undefined)
       return {
@@ -293,15 +293,18 @@ class Disruption {
         block: { code: "nowhere_to_go", pod: stranded.pod, reasons: stranded.reasons },
       };
     if (repack.replacements.length === 0) return { ok: true, repack, replacements: [] };
-    // Karpenter allows one replacement. carpool's solver may find a cheaper split than one
-    // larger node: several nodes may give way to fewer new ones, each launched before they go.
-    if (repack.replacements.length > Math.max(1, nodes.length - 1))
-      return {
-        ok: false,
-        block: { code: "multiple_replacements", count: repack.replacements.length },
-      };
+    // Karpenter replaces with at most one node. The solver prices pods and may have split them
+    // over several cheaper nodes; ask again whether one node could hold them all.
+    if (repack.replacements.length > 1) {
+      const single = this.#model.repack(nodes, { firstFit: true });
+      if (single.replacements.length !== 1 || single.unschedulable.length > 0)
+        return {
+          ok: false,
+          block: { code: "multiple_replacements", count: repack.replacements.length },
+        };
+      repack = single;
+    }
     const current = nodes.reduce((sum, n) => sum + (n.price ?? 0), 0);
-    if (repack.replacements.length > 1) return consolidateIntoSeveral(repack, current, nodes);
     const planned = repack.replacements[0] as PlannedNodeClaim;
     let options = (repack.replacementPrices[0] ?? []).filter((o) => o.price < current);
     if (nodes.length > 1) options = withoutSameType(options, nodes);
@@ -504,27 +507,6 @@ type Consolidation =
       readonly replacements: readonly PlannedNodeClaim[];
     }
   | { readonly ok: false; readonly block: BlockReason };
-
-/**
- * Several replacements for more nodes: together strictly cheaper; spot nodes are never replaced by
- * spot this way (spot-to-spot keeps to Karpenter's single-replacement rules).
- */
-function consolidateIntoSeveral(
-  repack: Repack,
-  current: number,
-  nodes: readonly ModelNode[],
-): Consolidation {
-  const total = repack.replacements.reduce((sum, r) => sum + r.price, 0);
-  if (total >= current)
-    return { ok: false, block: { code: "not_cheaper", current, cheapest: total } };
-  const allSpot = nodes.every((n) => n.capacityType === CapacityTypes.spot);
-  if (allSpot && repack.replacements.some((r) => r.capacityType === CapacityTypes.spot))
-    return {
-      ok: false,
-      block: { code: "multiple_replacements", count: repack.replacements.length },
-    };
-  return { ok: true, repack, replacements: repack.replacements };
-}
 
 const emptyRepack: Repack = {
   moves: new Map(),

@@ -118,12 +118,15 @@ export class ClusterModel {
    * Where the reschedulable pods of `nodes` would go with those nodes gone, as the provisioner
    * would place them: on remaining nodes and in-flight claims first, then on new claims.
    */
-  repack(nodes: readonly ModelNode[]): Repack {
+  repack(nodes: readonly ModelNode[], options: { firstFit?: boolean } = {}): Repack {
     const gone = new Set(nodes.map((n) => n.name));
     const moving = nodes.flatMap((n) => n.pods.filter(isReschedulable));
     if (moving.length === 0)
       return { moves: new Map(), replacements: [], replacementPrices: [], unschedulable: [] };
-    const solution = solve(this.#solverInput(gone, moving));
+    const solution = solve({
+      ...this.#solverInput(gone, moving),
+      firstFit: options.firstFit ?? false,
+    });
     const moves = new Map<string, string>();
     for (const [target, pods] of solution.onExisting)
       for (const p of pods) moves.set(p.key, target);

@@ -46,6 +46,11 @@ export interface SolverInput
   readonly volumes: VolumeCatalog;
   readonly catalog: Catalog;
   readonly namespaces?: NamespaceLabels;
+  /**
+   * Grow a planned claim whenever one can take the pod, as Karpenter's scheduler does, instead of
+   * opening a cheaper node of its own: disruption uses it to ask "could one node hold them all?".
+   */
+  readonly firstFit?: boolean;
 }
 
 export interface Solution {
@@ -235,7 +240,9 @@ class Solver {
     }
     // Growing a claim must cost no more than a node of its own: the objective is price, not count.
     const fresh =
-      best !== undefined && best.rise <= 0 ? undefined : this.#firstOpenable(attempt, extra);
+      best !== undefined && (best.rise <= 0 || this.#input.firstFit)
+        ? undefined
+        : this.#firstOpenable(attempt, extra);
     if (best !== undefined && (fresh === undefined || best.rise <= fresh.price)) {
       this.#apply(best.claim, attempt, extra);
       return true;
