@@ -13,6 +13,8 @@ export type PodRequestsResult =
       readonly errors: readonly { readonly path: string; readonly message: string }[];
     };
 
+const requestsCache = new WeakMap<Pod, PodRequestsResult>();
+
 /**
  * What a pod asks of a node, as kube-scheduler's NodeResourcesFit counts it
  * (component-helpers/resource PodRequests):
@@ -23,6 +25,15 @@ export type PodRequestsResult =
  * A container with limits but no request for a resource requests its limit (API-server defaulting).
  */
 export function podRequests(pod: Pod): PodRequestsResult {
+  let result = requestsCache.get(pod);
+  if (result === undefined) {
+    result = computePodRequests(pod);
+    requestsCache.set(pod, result);
+  }
+  return result;
+}
+
+function computePodRequests(pod: Pod): PodRequestsResult {
   const errors: { path: string; message: string }[] = [];
   const requestsOf = (container: Container, path: string) =>
     containerRequests(container, path, errors);

@@ -101,7 +101,19 @@ function candidateTypes(
   );
 }
 
+const typeRequirementsCache = new WeakMap<InstanceType, Requirements>();
+
+/** The requirements a type meets: its labels, and the zones and capacity types it is offered in (cached per type). */
 export function typeRequirements(type: InstanceType): Requirements {
+  let requirements = typeRequirementsCache.get(type);
+  if (requirements === undefined) {
+    requirements = computeTypeRequirements(type);
+    typeRequirementsCache.set(type, requirements);
+  }
+  return requirements;
+}
+
+function computeTypeRequirements(type: InstanceType): Requirements {
   const zones = [...new Set(type.offerings.map((offering) => offering.zone))];
   const capacityTypes = [...new Set(type.offerings.map((offering) => offering.capacityType))];
   return Requirements.fromLabels(type.labels).intersect(

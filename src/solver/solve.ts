@@ -217,6 +217,7 @@ class Solver {
   #place(attempt: Attempt): boolean {
     const extra = this.#extraDomainsFor(attempt);
     for (const capacity of this.#existing) {
+      if (!fitsResources(attempt.pending.requests, capacity.allocatable, capacity.used)) continue;
       if (existingFitReasons(capacity, attempt, this.#index, extra, false).length > 0) continue;
       capacity.used = addResources(capacity.used, attempt.pending.requests);
       for (const port of attempt.pending.ports)
