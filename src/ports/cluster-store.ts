@@ -53,4 +53,3 @@ export class TooManyRequestsError extends Error {
     this.name = "TooManyRequestsError";
   }
 }
-

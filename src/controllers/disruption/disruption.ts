@@ -1,0 +1,159 @@
+import type { NodeClaim } from "../../api/nodeclaim.ts";
+import { defaultNodePool } from "../../api/nodepool.ts";
+import { Taints } from "../../api/wellknown.ts";
+import { type DisruptionPlan, toDisruptionPlan } from "../../disrupt.ts";
+import { disruptCluster } from "../../disruption/disrupt.ts";
+import { type ControllerContext, catalogOf, snapshotOf } from "../context.ts";
+import { hasCondition } from "../lifecycle/lifecycle.ts";
+import { nodeClaimFor } from "../nodeclaim-template.ts";
+
+type Command = DisruptionPlan["commands"][number];
+
+/** Karpenter waits this long and checks a consolidation again before acting on it. */
+export const ValidationDelayMs = 15_000;
+/** A replacement that is not initialized by then is given up, and the command with it. */
+export const ReplacementTimeoutMs = 15 * 60_000;
+
+/**
+ * The disruption controller: finds the first command of a disruption pass (`disruptCluster`),
+ * waits 15 s and checks that the pass still proposes it, then carries it out as Karpenter does —
+ * taint the nodes `karpenter.sh/disrupted:NoSchedule`, launch the replacements, and once they are
+ * initialized delete the nodes' NodeClaims (termination drains them). Expired nodes are deleted at
+ * once: expiration does not wait. One command at a time.
+ */
+export class Disruption {
+  readonly #context: ControllerContext;
+  #candidate: { command: Command; validateAt: number } | undefined;
+  #inFlight: { command: Command; replacements: string[]; since: number } | undefined;
+  #replacements = 0;
+  /** Commands carried out, by reason. */
+  readonly done = { Empty: 0, Underutilized: 0, Drifted: 0, Expired: 0 };
+
+  constructor(context: ControllerContext) {
+    this.#context = context;
+  }
+
+  /** Whether a command is waiting or under way (the caller polls more often then). */
+  get busy(): boolean {
+    return this.#candidate !== undefined || this.#inFlight !== undefined;
+  }
+
+  async reconcile(): Promise<void> {
+    const now = this.#context.clock.now().getTime();
+    if (this.#inFlight !== undefined) return this.#advance(now);
+    if (this.#candidate !== undefined) {
+      if (now < this.#candidate.validateAt) return;
+      const { command } = this.#candidate;
+      this.#candidate = undefined;
+      const again = (await this.#plan()).commands.find((c) => sameCommand(c, command));
+      if (again === undefined) {
+        this.#record("DisruptionInvalidated", command, "no longer valid after 15s");
+        return;
+      }
+      return this.#execute(again, now);
+    }
+    const command = (await this.#plan()).commands[0];
+    if (command === undefined) return;
+    if (command.reason === "Expired") return this.#execute(command, now);
+    this.#candidate = { command, validateAt: now + ValidationDelayMs };
+  }
+
+  async #plan(): Promise<DisruptionPlan> {
+    const snapshot = await snapshotOf(this.#context.store);
+    const catalog = await catalogOf(this.#context);
+    return toDisruptionPlan(disruptCluster(snapshot, catalog, { now: this.#context.clock.now() }));
+  }
+
+  async #execute(command: Command, now: number): Promise<void> {
+    const { store } = this.#context;
+    for (const name of command.nodes) {
+      const node = await store.get("Node", name);
+      if (
+        node === undefined ||
+        (node.spec?.taints ?? []).some((t) => t.key === Taints.disrupted.key)
+      )
+        continue;
+      await store.update({
+        ...node,
+        spec: { ...node.spec, taints: [...(node.spec?.taints ?? []), { ...Taints.disrupted }] },
+      });
+    }
+    const replacements: string[] = [];
+    // Expired nodes go at once; their pods are provisioned for afterwards (Karpenter v1).
+    if (command.reason !== "Expired") {
+      for (const r of command.replacements) {
+        const pool = await store.get("NodePool", r.nodePool);
+        if (pool === undefined) continue;
+        const name = `${r.nodePool}-r${String(this.#replacements++).padStart(4, "0")}`;
+        await store.create(
+          nodeClaimFor({
+            name,
+            nodePool: defaultNodePool(pool),
+            instanceTypeOptions: r.instanceTypeOptions,
+            zone: r.zone,
+            capacityType: r.capacityType,
+          }),
+        );
+        replacements.push(name);
+      }
+    }
+    this.#record(
+      `Disruption${command.action === "delete" ? "Delete" : "Replace"}`,
+      command,
+      `${command.why}; saves $${command.savings.toFixed(4)}/h${replacements.length > 0 ? `; launching ${replacements.join(", ")} first` : ""}`,
+    );
+    this.#inFlight = { command, replacements, since: now };
+    await this.#advance(now);
+  }
+
+  /** Deletes the nodes once every replacement is initialized; gives up if one is lost. */
+  async #advance(now: number): Promise<void> {
+    const flight = this.#inFlight;
+    if (flight === undefined) return;
+    const { store } = this.#context;
+    const claims = await Promise.all(
+      flight.replacements.map((name) => store.get("NodeClaim", name)),
+    );
+    const lost = claims.some((c) => c === undefined || c.metadata.deletionTimestamp !== undefined);
+    if (lost || now - flight.since > ReplacementTimeoutMs) {
+      this.#inFlight = undefined;
+      await this.#untaint(flight.command.nodes);
+      this.#record(
+        "DisruptionAborted",
+        flight.command,
+        "a replacement failed to launch; nodes untainted",
+      );
+      return;
+    }
+    if (!claims.every((c) => c !== undefined && hasCondition(c, "Initialized"))) return;
+    this.#inFlight = undefined;
+    const nodeClaims = await store.list("NodeClaim");
+    for (const name of flight.command.nodes) {
+      const claim = nodeClaims.find((c: NodeClaim) => c.status?.nodeName === name);
+      if (claim !== undefined && claim.metadata.deletionTimestamp === undefined)
+        await store.delete({ kind: "NodeClaim", name: claim.metadata.name ?? "" });
+    }
+    this.done[flight.command.reason]++;
+  }
+
+  async #untaint(nodes: readonly string[]): Promise<void> {
+    for (const name of nodes) {
+      const node = await this.#context.store.get("Node", name);
+      if (node === undefined) continue;
+      const taints = (node.spec?.taints ?? []).filter((t) => t.key !== Taints.disrupted.key);
+      await this.#context.store.update({ ...node, spec: { ...node.spec, taints } });
+    }
+  }
+
+  #record(kind: string, command: Command, message: string): void {
+    this.#context.events.record({
+      kind,
+      object: command.nodes.map((n) => `Node/${n}`).join(","),
+      message: `${command.reason}: ${message}`,
+    });
+  }
+}
+
+function sameCommand(a: Command, b: Command): boolean {
+  return a.reason === b.reason && a.action === b.action && a.nodes.join() === b.nodes.join();
+}

@@ -1,0 +1,69 @@
+import { defaultNodePool } from "../../api/nodepool.ts";
+import type { Pod } from "../../api/pod.ts";
+import { podKey } from "../../cluster/snapshot.ts";
+import { toPlan } from "../../plan.ts";
+import { solverInput } from "../../solver/snapshot-input.ts";
+import { solve } from "../../solver/solve.ts";
+import { type ControllerContext, catalogOf, snapshotOf } from "../context.ts";
+import { nodeClaimFor } from "../nodeclaim-template.ts";
+
+/**
+ * The provisioning controller: for a batch of pods the scheduler could not place, runs the solver
+ * on the cluster as it is (nodes and in-flight NodeClaims count as capacity) and creates a
+ * NodeClaim for each new node planned. Pods that fit nowhere are reported once.
+ */
+export class Provisioner {
+  readonly #context: ControllerContext;
+  #claims = 0;
+  readonly #reported = new Set<string>();
+
+  constructor(context: ControllerContext) {
+    this.#context = context;
+  }
+
+  /** Plans and creates NodeClaims for the pods; returns the keys of pods that fit nowhere. */
+  async provision(pods: readonly Pod[]): Promise<string[]> {
+    if (pods.length === 0) return [];
+    const snapshot = await snapshotOf(this.#context.store);
+    const catalog = await catalogOf(this.#context);
+    const plan = toPlan(solve({ ...solverInput(snapshot), pendingPods: [...pods], catalog }));
+    const pools = new Map(
+      snapshot.nodePools.map((p) => [p.metadata.name ?? "", defaultNodePool(p)]),
+    );
+    for (const planned of plan.nodeClaims) {
+      const nodePool = pools.get(planned.nodePool);
+      if (nodePool === undefined) continue;
+      const name = `${planned.nodePool}-${String(this.#claims++).padStart(4, "0")}`;
+      await this.#context.store.create(
+        nodeClaimFor({
+          name,
+          nodePool,
+          instanceTypeOptions: planned.instanceTypeOptions,
+          zone: planned.zone,
+          capacityType: planned.capacityType,
+        }),
+      );
+      this.#context.events.record({
+        kind: "NodeClaimCreated",
+        object: `NodeClaim/${name}`,
+        message: `for ${planned.pods.length} pod(s): ${planned.instanceType} (${planned.instanceTypeOptions.length} option(s)) ${planned.capacityType} in ${planned.zone} at $${planned.price}/h`,
+      });
+    }
+    const unschedulable = plan.unschedulable.map((u) => u.pod);
+    for (const entry of plan.unschedulable) {
+      if (this.#reported.has(entry.pod)) continue;
+      this.#reported.add(entry.pod);
+      this.#context.events.record({
+        kind: "PodUnschedulable",
+        object: `Pod/${entry.pod}`,
+        message: entry.reasons.map((r) => `${r.target}: ${r.reason}`).join("; ") || "no NodePool",
+      });
+    }
+    return unschedulable;
+  }
+
+  /** Pods no longer pending are forgotten, so a pod pending again is reported again. */
+  forget(pods: readonly Pod[]): void {
+    for (const pod of pods) this.#reported.delete(podKey(pod));
+  }
+}
