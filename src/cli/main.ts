@@ -62,6 +62,27 @@ snapshotCommand(
   });
 
 program
+  .command("simulate")
+  .description("run the controllers against a simulated cluster and cloud in virtual time")
+  .argument("[scenario]", "a Scenario file (default: the bundled demo)")
+  .option(
+    "-f, --filename <path>",
+    "more objects: NodePools, InstanceTypes, workloads (repeatable)",
+    collect,
+    [],
+  )
+  .addOption(outputOption())
+  .option(
+    "--report <file.html>",
+    "write a self-contained HTML report with charts and the event log",
+  )
+  .option("--seed <n>", "the seed every random choice derives from (default: the scenario's)")
+  .action(async (scenario, options) => {
+    const { runSimulate } = await import("./simulate-command.ts");
+    process.exitCode = await runSimulate(scenario, options);
+  });
+
+program
   .command("catalog")
   .description("list instance types, their allocatable resources and prices")
   .option(

@@ -63,7 +63,7 @@ function poolTemplate(
   );
   const taints = spec.taints ?? [];
   const limits = parseResources(nodePool.spec.limits);
-  const candidates = candidateTypes(instanceTypes, requirements);
+  const candidates = cachedCandidates(instanceTypes, nodePool, requirements);
   return {
     name,
     weight: nodePool.spec.weight ?? 0,
@@ -77,6 +77,30 @@ function poolTemplate(
     daemonOverhead: daemonOverhead(daemonPods, taints, requirements),
     limits: nodePool.spec.limits && limits.ok ? limits.resources : undefined,
   };
+}
+
+/**
+ * The candidates of a pool depend only on the catalog and the NodePool; disruption solves the
+ * same cluster many times over, so they are kept per (catalog, NodePool) object.
+ */
+const candidateCache = new WeakMap<readonly InstanceType[], WeakMap<NodePool, CandidateType[]>>();
+
+function cachedCandidates(
+  instanceTypes: readonly InstanceType[],
+  nodePool: NodePool,
+  requirements: Requirements,
+): CandidateType[] {
+  let byPool = candidateCache.get(instanceTypes);
+  if (byPool === undefined) {
+    byPool = new WeakMap();
+    candidateCache.set(instanceTypes, byPool);
+  }
+  let candidates = byPool.get(nodePool);
+  if (candidates === undefined) {
+    candidates = candidateTypes(instanceTypes, requirements);
+    byPool.set(nodePool, candidates);
+  }
+  return candidates;
 }
 
 /** Karpenter filters instance types by Intersects with the pool (keys both define must overlap). */

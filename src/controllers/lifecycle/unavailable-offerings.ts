@@ -22,8 +22,9 @@ export class UnavailableOfferings {
   }
 
   /** The types with their unavailable offerings marked `available: false`. */
-  apply(types: readonly InstanceType[], nowMs: number): InstanceType[] {
-    if (this.#until.size === 0) return [...types];
+  apply(types: readonly InstanceType[], nowMs: number): readonly InstanceType[] {
+    // The same array when nothing is unavailable, so per-catalog caches keep working.
+    if (![...this.#until.values()].some((until) => until > nowMs)) return types;
     return types.map((type) => {
       if (!type.offerings.some((o) => this.isUnavailable(type.name, o.zone, o.capacityType, nowMs)))
         return type;

@@ -1,0 +1,591 @@
+import type { InstanceTypeObject } from "../api/instancetype.ts";
+import type { Node } from "../api/node.ts";
+import type { NodeClaim } from "../api/nodeclaim.ts";
+import type { Pod } from "../api/pod.ts";
+import type { KnownObject } from "../api/validate.ts";
+import { Labels, Taints } from "../api/wellknown.ts";
+import { awsCatalog } from "../catalog/aws-catalog.ts";
+import type { Catalog } from "../catalog/instance-type.ts";
+import { catalogFromInstanceTypes } from "../catalog/user-catalog.ts";
+import { podKey } from "../cluster/snapshot.ts";
+import type { ControllerContext } from "../controllers/context.ts";
+import { Disruption } from "../controllers/disruption/disruption.ts";
+import { Interruption } from "../controllers/interruption/interruption.ts";
+import { Lifecycle } from "../controllers/lifecycle/lifecycle.ts";
+import { UnavailableOfferings } from "../controllers/lifecycle/unavailable-offerings.ts";
+import { Batcher } from "../controllers/provisioning/batcher.ts";
+import { Provisioner } from "../controllers/provisioning/provisioner.ts";
+import { Termination } from "../controllers/termination/termination.ts";
+import { formatDuration, parseDuration } from "../disruption/duration.ts";
+import type { InterruptionNotice } from "../ports/interruption-queue.ts";
+import { SimulatedCloud } from "./cloud.ts";
+import { Engine } from "./engine.ts";
+import { type Breach, bindingBreaches, capacityBreaches } from "./invariants.ts";
+import { Random } from "./random.ts";
+import type { Sample, SimulationEvent, SimulationResult, Violation } from "./result.ts";
+import type { Scenario } from "./scenario.ts";
+import { SchedulerStandIn } from "./scheduler.ts";
+import { InMemoryClusterStore } from "./store.ts";
+import { PodDurationAnnotation, WorkloadControllers } from "./workloads.ts";
+
+/** Virtual time starts here, so the same scenario gives the same timestamps. */
+const Epoch = new Date("2026-01-01T00:00:00Z");
+const LoopEveryMs = 30_000;
+const SampleEveryMs = 60_000;
+/** A spot instance is reclaimed this long after its interruption notice (EC2: two minutes). */
+const InterruptionWarningMs = 120_000;
+/** A pod pending longer than this, that the provisioner did not call unschedulable, is a violation. */
+const PendingBoundMs = 10 * 60_000;
+/** An instance without a NodeClaim for longer than this is a violation (garbage collection failed). */
+const OrphanBoundMs = 5 * 60_000;
+
+export interface SimulateOptions {
+  readonly seed?: number;
+  /** Called as virtual time advances, with the fraction done (for a progress bar). */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/**
+ * Runs a scenario: the real controllers (provisioning, lifecycle, disruption, termination,
+ * interruption) against an in-memory cluster, a kube-scheduler stand-in and a simulated cloud,
+ * in virtual time, and reports what happened. Deterministic: same scenario and seed, same result.
+ */
+export async function simulate(
+  scenario: Scenario,
+  extra: readonly KnownObject[] = [],
+  options: SimulateOptions = {},
+): Promise<SimulationResult> {
+  return new Simulation(scenario, extra, options).run();
+}
+
+class Simulation {
+  readonly #scenario: Scenario;
+  readonly #seed: number;
+  readonly #durationMs: number;
+  readonly #engine = new Engine(Epoch);
+  readonly #store = new InMemoryClusterStore(() => this.#engine.now());
+  readonly #catalog: Catalog;
+  readonly #cloud: SimulatedCloud;
+  readonly #random: Random;
+  readonly #events: SimulationEvent[] = [];
+  readonly #violations: Violation[] = [];
+  readonly #samples: Sample[] = [];
+  readonly #notices: InterruptionNotice[] = [];
+  readonly #context: ControllerContext;
+  readonly #workloads: WorkloadControllers;
+  readonly #scheduler: SchedulerStandIn;
+  readonly #provisioner: Provisioner;
+  readonly #lifecycle: Lifecycle;
+  readonly #termination: Termination;
+  readonly #disruption: Disruption;
+  readonly #interruption: Interruption;
+  readonly #batcher = new Batcher();
+  readonly #options: SimulateOptions;
+  #loopQueued = false;
+  #provisionAt: number | undefined;
+  #batched = new Set<string>();
+  #unschedulable = new Set<string>();
+  #disruptionVersion = -1;
+  #disruptionAt = 0;
+  #nodes = 0;
+  // Pod accounting for the summary.
+  readonly #createdAt = new Map<string, number>();
+  readonly #pendingSeconds: number[] = [];
+  readonly #everBound = new Set<string>();
+  #maxPending = 0;
+  #peakNodes = 0;
+  readonly #orphanSince = new Map<string, number>();
+
+  constructor(scenario: Scenario, extra: readonly KnownObject[], options: SimulateOptions) {
+    this.#scenario = scenario;
+    this.#options = options;
+    const spec = scenario.definition.spec;
+    this.#seed = options.seed ?? spec.seed ?? 1;
+    this.#random = new Random(this.#seed);
+    this.#durationMs = parseDuration(spec.duration);
+    const objects = [...scenario.objects, ...extra];
+    this.#catalog = catalogOf(objects, spec.region ?? "us-east-1");
+    this.#cloud = new SimulatedCloud(this.#catalog, this.#engine);
+    this.#context = {
+      store: this.#store,
+      cloud: this.#cloud,
+      clock: this.#engine,
+      events: { record: (e) => this.#event(e.kind, e.object, e.message) },
+      unavailable: new UnavailableOfferings(),
+    };
+    this.#workloads = new WorkloadControllers(this.#store);
+    this.#scheduler = new SchedulerStandIn(this.#store, this.#catalog.instanceTypes);
+    this.#provisioner = new Provisioner(this.#context);
+    this.#lifecycle = new Lifecycle(this.#context);
+    this.#termination = new Termination(this.#context);
+    this.#disruption = new Disruption(this.#context);
+    this.#interruption = new Interruption(this.#context, {
+      receive: async () => this.#notices.splice(0),
+    });
+    this.#store.onChange = (kind, object, deleted) => this.#onChange(kind, object, deleted);
+  }
+
+  async run(): Promise<SimulationResult> {
+    for (const object of [...this.#scenario.objects]) await this.#apply(object);
+    (this.#scenario.definition.spec.events ?? []).forEach((event, i) => {
+      this.#engine.after(parseDuration(event.at), () => this.#scenarioEvent(i));
+    });
+    this.#periodic(LoopEveryMs, () => this.#loop());
+    this.#periodic(SampleEveryMs, () => this.#sample(), 0);
+    this.#periodic(10_000, () => this.#disrupt());
+    this.#kick();
+    await this.#engine.run(this.#durationMs, () =>
+      this.#options.onProgress?.(this.#engine.elapsed() / this.#durationMs),
+    );
+    this.#sample();
+    return this.#result();
+  }
+
+  // --- the control loop -------------------------------------------------------------------
+
+  /** Runs the control loop now, once, however many changes asked for it. */
+  #kick(): void {
+    if (this.#loopQueued) return;
+    this.#loopQueued = true;
+    this.#engine.after(0, async () => {
+      this.#loopQueued = false;
+      await this.#loop();
+    });
+  }
+
+  async #loop(): Promise<void> {
+    await this.#workloads.reconcile();
+    const { bound, unschedulable } = await this.#scheduler.cycle();
+    this.#afterBinding(bound);
+    this.#queueProvisioning(unschedulable);
+    await this.#interruption.reconcile();
+    await this.#lifecycle.reconcile();
+    await this.#termination.reconcile();
+  }
+
+  #afterBinding(bound: readonly Pod[]): void {
+    const now = this.#engine.elapsed();
+    for (const pod of bound) {
+      const key = podKey(pod);
+      const stored = this.#store.getNow(
+        "Pod",
+        pod.metadata.name ?? "",
+        pod.metadata.namespace ?? "default",
+      );
+      const node = this.#store.getNow("Node", stored?.spec.nodeName ?? "");
+      if (node !== undefined) this.#breach(bindingBreaches(pod, node));
+      this.#everBound.add(key);
+      this.#unschedulable.delete(key);
+      const created = this.#createdAt.get(key);
+      if (created !== undefined) this.#pendingSeconds.push((now - created) / 1000);
+      const duration = pod.metadata.annotations?.[PodDurationAnnotation];
+      if (duration !== undefined)
+        this.#engine.after(parseDuration(duration), () => this.#complete(pod));
+    }
+    this.#provisioner.forget(bound);
+  }
+
+  /** Karpenter's batching: provision once the batch has been quiet for 1 s, or after 10 s. */
+  #queueProvisioning(unschedulable: readonly Pod[]): void {
+    const now = this.#engine.now().getTime();
+    this.#maxPending = Math.max(this.#maxPending, unschedulable.length);
+    const fresh = unschedulable.filter((p) => !this.#batched.has(podKey(p)));
+    if (fresh.length === 0) return;
+    for (const pod of fresh) this.#batched.add(podKey(pod));
+    this.#batcher.observe(now);
+    const due = this.#batcher.dueAt() ?? now;
+    if (this.#provisionAt !== undefined && this.#provisionAt <= due) return;
+    this.#provisionAt = due;
+    this.#engine.after(due - now, () => this.#provision(due));
+  }
+
+  async #provision(due: number): Promise<void> {
+    const now = this.#engine.now().getTime();
+    const next = this.#batcher.dueAt();
+    if (this.#provisionAt !== due) return;
+    if (next !== undefined && next > now) {
+      this.#provisionAt = next;
+      this.#engine.after(next - now, () => this.#provision(next));
+      return;
+    }
+    this.#provisionAt = undefined;
+    this.#batcher.reset();
+    this.#batched = new Set();
+    const pending = this.#store
+      .listNow("Pod")
+      .filter(
+        (p) =>
+          !p.spec.nodeName &&
+          p.metadata.deletionTimestamp === undefined &&
+          p.status?.phase !== "Succeeded",
+      );
+    const unschedulable = await this.#provisioner.provision(pending);
+    this.#unschedulable = new Set(unschedulable);
+    this.#kick();
+  }
+
+  /** Disruption polls every 10 s while a command is under way, else once the cluster changed (or every 5 minutes). */
+  async #disrupt(): Promise<void> {
+    const now = this.#engine.elapsed();
+    const changed = this.#store.version !== this.#disruptionVersion;
+    if (!this.#disruption.busy && !changed && now - this.#disruptionAt < 5 * 60_000) return;
+    if (!this.#disruption.busy && now - this.#disruptionAt < 60_000) return;
+    this.#disruptionVersion = this.#store.version;
+    this.#disruptionAt = now;
+    await this.#disruption.reconcile();
+  }
+
+  // --- the simulated world ----------------------------------------------------------------
+
+  #onChange(kind: string, object: KnownObject, deleted: boolean): void {
+    if (kind === "Pod" && !deleted) {
+      const key = podKey(object as Pod);
+      if (!this.#createdAt.has(key) && !isDaemonPod(object as Pod))
+        this.#createdAt.set(key, this.#engine.elapsed());
+    }
+    if (kind === "NodeClaim" && !deleted) this.#watchLaunch(object as NodeClaim);
+    this.#kick();
+  }
+
+  /** The instance boots and its kubelet joins: a Node appears, tainted until registered. */
+  #watchLaunch(claim: NodeClaim): void {
+    const providerID = claim.status?.providerID;
+    if (providerID === undefined || claim.status?.conditions?.some((c) => c.type === "Registered"))
+      return;
+    if (this.#launching.has(providerID)) return;
+    this.#launching.add(providerID);
+    const provider = this.#scenario.definition.spec.provider ?? {};
+    const latency =
+      parseDuration(provider.launchLatency ?? "40s") +
+      parseDuration(provider.registrationLatency ?? "20s");
+    this.#engine.after(latency, () => this.#join(claim));
+  }
+
+  readonly #launching = new Set<string>();
+
+  async #join(claim: NodeClaim): Promise<void> {
+    const current = this.#store.getNow("NodeClaim", claim.metadata.name ?? "");
+    if (current === undefined || current.metadata.deletionTimestamp !== undefined) return;
+    const name = `node-${String(++this.#nodes).padStart(4, "0")}`;
+    const labels = Object.fromEntries(
+      Object.entries(claim.metadata.labels ?? {}).filter(
+        ([k]) =>
+          !k.startsWith("karpenter.sh/") || k === Labels.nodePool || k === Labels.capacityType,
+      ),
+    );
+    const node: Node = {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name, labels: { ...labels, [Labels.hostname]: name, [Labels.os]: "linux" } },
+      spec: {
+        providerID: claim.status?.providerID ?? "",
+        taints: [{ ...Taints.unregistered }],
+      },
+      status: {
+        capacity: claim.status?.capacity ?? {},
+        allocatable: claim.status?.allocatable ?? {},
+        conditions: [{ type: "Ready", status: "True" }],
+      },
+    };
+    await this.#store.create(node);
+    const startup = claim.spec.startupTaints ?? [];
+    if (startup.length > 0) {
+      const delay = parseDuration(
+        this.#scenario.definition.spec.provider?.startupTaintLatency ?? "10s",
+      );
+      this.#engine.after(delay, () => this.#clearStartupTaints(name, startup));
+    }
+  }
+
+  /** The owners of startup taints (a CNI, a GPU driver installer) remove them once ready. */
+  async #clearStartupTaints(
+    nodeName: string,
+    startup: readonly { key: string; effect: string }[],
+  ): Promise<void> {
+    const node = this.#store.getNow("Node", nodeName);
+    if (node === undefined) return;
+    const taints = (node.spec?.taints ?? []).filter(
+      (t) => !startup.some((s) => s.key === t.key && s.effect === t.effect),
+    );
+    await this.#store.update({ ...node, spec: { ...node.spec, taints } });
+  }
+
+  async #complete(pod: Pod): Promise<void> {
+    const current = this.#store.getNow(
+      "Pod",
+      pod.metadata.name ?? "",
+      pod.metadata.namespace ?? "default",
+    );
+    if (current === undefined || !current.spec.nodeName) return;
+    await this.#store.update({ ...current, status: { ...current.status, phase: "Succeeded" } });
+    this.#event("PodSucceeded", `Pod/${podKey(pod)}`, "finished its work");
+  }
+
+  async #scenarioEvent(index: number): Promise<void> {
+    const event = this.#scenario.definition.spec.events?.[index];
+    if (event === undefined) return;
+    const applied = this.#scenario.applies.get(index);
+    if (applied !== undefined) await this.#apply(applied);
+    if (event.scale !== undefined) {
+      const { kind, name, namespace, replicas } = event.scale;
+      const target = this.#store.getNow(kind as "Deployment", name, namespace ?? "default");
+      if (target === undefined)
+        this.#event("ScenarioError", `${kind}/${name}`, "not found, cannot scale");
+      else {
+        await this.#store.update({ ...target, spec: { ...target.spec, replicas } });
+        this.#event(
+          "Scaled",
+          `${kind}/${namespace ?? "default"}/${name}`,
+          `to ${replicas} replicas`,
+        );
+      }
+    }
+    if (event.delete !== undefined) {
+      const { kind, name, namespace } = event.delete;
+      try {
+        await this.#store.delete({
+          kind: kind as KnownObject["kind"],
+          name,
+          namespace: namespace ?? "default",
+        });
+        this.#event("Deleted", `${kind}/${namespace ?? "default"}/${name}`, "by the scenario");
+      } catch {
+        this.#event("ScenarioError", `${kind}/${name}`, "not found, cannot delete");
+      }
+    }
+    if (event.interrupt !== undefined) this.#interrupt(event.interrupt);
+    if (event.unavailable !== undefined) {
+      const { for: span, ...match } = event.unavailable;
+      this.#cloud.makeUnavailable(match, this.#engine.now().getTime() + parseDuration(span));
+      this.#event(
+        "CapacityShortage",
+        `Offerings/${match.instanceType ?? "*"}/${match.zone ?? "*"}/${match.capacityType ?? "*"}`,
+        `no capacity for ${span}`,
+      );
+    }
+    this.#kick();
+  }
+
+  #interrupt(spec: { capacityType?: string; nodePool?: string; count: number }): void {
+    const victims = this.#random.sample(
+      this.#cloud
+        .running()
+        .filter((i) => i.offering.capacityType === (spec.capacityType ?? "spot"))
+        .filter(
+          (i) =>
+            spec.nodePool === undefined ||
+            i.claim.metadata.labels?.[Labels.nodePool] === spec.nodePool,
+        ),
+      spec.count,
+    );
+    for (const instance of victims) {
+      this.#notices.push({ providerID: instance.providerID, kind: "SpotInterruption" });
+      this.#event("InterruptionNotice", `Instance/${instance.providerID}`, "reclaimed in 2m");
+      this.#engine.after(InterruptionWarningMs, () => this.#reclaim(instance.providerID));
+    }
+    this.#kick();
+  }
+
+  /** The cloud takes the instance back: it stops, and its node and pods are gone. */
+  async #reclaim(providerID: string): Promise<void> {
+    const instance = this.#cloud.running().find((i) => i.providerID === providerID);
+    if (instance === undefined) return;
+    await this.#cloud.delete(instance.claim);
+    const node = this.#store.listNow("Node").find((n) => n.spec?.providerID === providerID);
+    if (node === undefined) return;
+    for (const pod of this.#store
+      .listNow("Pod")
+      .filter((p) => p.spec.nodeName === node.metadata.name))
+      await this.#store.delete({
+        kind: "Pod",
+        name: pod.metadata.name ?? "",
+        namespace: pod.metadata.namespace,
+      });
+    await this.#store.delete({ kind: "Node", name: node.metadata.name ?? "" });
+    this.#event(
+      "InstanceReclaimed",
+      `Instance/${providerID}`,
+      `Node/${node.metadata.name} is gone`,
+    );
+  }
+
+  async #apply(object: KnownObject): Promise<void> {
+    if (object.kind === "InstanceType") return;
+    const existing = this.#store.getNow(
+      object.kind,
+      object.metadata.name ?? "",
+      object.metadata.namespace ?? "default",
+    );
+    if (existing === undefined) await this.#store.create(object);
+    else
+      await this.#store.update({
+        ...object,
+        metadata: { ...object.metadata, resourceVersion: undefined },
+      });
+    this.#event("Applied", `${object.kind}/${object.metadata.name}`, "by the scenario");
+  }
+
+  // --- observation ------------------------------------------------------------------------
+
+  #sample(): void {
+    const now = this.#engine.elapsed();
+    const nodes = this.#store.listNow("Node");
+    const pods = this.#store
+      .listNow("Pod")
+      .filter((p) => !isDaemonPod(p) && p.status?.phase !== "Succeeded");
+    const pending = pods.filter((p) => !p.spec.nodeName);
+    const byPool: Record<string, number> = {};
+    const byCapacityType: Record<string, number> = {};
+    for (const node of nodes) {
+      const pool = node.metadata.labels?.[Labels.nodePool] ?? "(none)";
+      const capacityType = node.metadata.labels?.[Labels.capacityType] ?? "(unknown)";
+      byPool[pool] = (byPool[pool] ?? 0) + 1;
+      byCapacityType[capacityType] = (byCapacityType[capacityType] ?? 0) + 1;
+    }
+    this.#peakNodes = Math.max(this.#peakNodes, nodes.length);
+    this.#maxPending = Math.max(this.#maxPending, pending.length);
+    const last = this.#samples.at(-1);
+    if (last === undefined || last.seconds !== now / 1000) {
+      this.#samples.push({
+        t: formatGoDuration(now),
+        seconds: now / 1000,
+        nodes: nodes.length,
+        pendingPods: pending.length,
+        runningPods: pods.length - pending.length,
+        hourlyCost: round6(this.#cloud.cost(this.#engine.now().getTime()).hourly),
+        nodesByPool: byPool,
+        nodesByCapacityType: byCapacityType,
+      });
+    }
+    this.#checkInvariants(nodes, pending, now);
+  }
+
+  #checkInvariants(nodes: readonly Node[], pending: readonly Pod[], now: number): void {
+    this.#breach(
+      capacityBreaches(
+        nodes,
+        this.#store.listNow("Pod"),
+        this.#store.listNow("NodeClaim"),
+        this.#store.listNow("NodePool"),
+      ),
+    );
+    for (const pod of pending) {
+      const key = podKey(pod);
+      const since = this.#createdAt.get(key) ?? now;
+      if (now - since > PendingBoundMs && !this.#unschedulable.has(key))
+        this.#breach([
+          {
+            invariant: "pending_too_long",
+            object: `Pod/${key}`,
+            message: `pending for ${formatDuration(now - since)}, though not reported unschedulable`,
+          },
+        ]);
+    }
+    const claimed = new Set(this.#store.listNow("NodeClaim").map((c) => c.status?.providerID));
+    for (const instance of this.#cloud.running()) {
+      if (claimed.has(instance.providerID)) {
+        this.#orphanSince.delete(instance.providerID);
+        continue;
+      }
+      const since = this.#orphanSince.get(instance.providerID) ?? now;
+      this.#orphanSince.set(instance.providerID, since);
+      if (now - since > OrphanBoundMs)
+        this.#breach([
+          {
+            invariant: "orphan_instance",
+            object: `Instance/${instance.providerID}`,
+            message: "runs without a NodeClaim",
+          },
+        ]);
+    }
+  }
+
+  #breach(breaches: readonly Breach[]): void {
+    const t = formatGoDuration(this.#engine.elapsed());
+    for (const b of breaches) {
+      // One report per broken invariant and object: a lasting breach is not repeated every minute.
+      if (this.#violations.some((v) => v.invariant === b.invariant && v.object === b.object))
+        continue;
+      this.#violations.push({ t, ...b });
+    }
+  }
+
+  #event(kind: string, object: string, message: string): void {
+    this.#events.push({ t: formatGoDuration(this.#engine.elapsed()), kind, object, message });
+  }
+
+  #periodic(everyMs: number, action: () => Promise<void> | void, firstMs = everyMs): void {
+    const tick = async () => {
+      await action();
+      this.#engine.after(everyMs, tick);
+    };
+    this.#engine.after(firstMs, tick);
+  }
+
+  #result(): SimulationResult {
+    const endMs = this.#engine.now().getTime();
+    const cost = this.#cloud.cost(endMs);
+    const instances = this.#cloud.all();
+    const pods = this.#store.listNow("Pod").filter((p) => !isDaemonPod(p));
+    const seconds = [...this.#pendingSeconds].sort((a, b) => a - b);
+    return {
+      apiVersion: "carpool.dev/v1alpha1",
+      kind: "SimulationResult",
+      scenario: this.#scenario.definition.metadata.name ?? "",
+      seed: this.#seed,
+      summary: {
+        duration: formatGoDuration(this.#durationMs),
+        pods: {
+          created: this.#createdAt.size,
+          maxPending: this.#maxPending,
+          pendingSecondsP50: percentile(seconds, 0.5),
+          pendingSecondsP99: percentile(seconds, 0.99),
+          neverScheduled: pods.filter((p) => !this.#everBound.has(podKey(p)) && !p.spec.nodeName)
+            .length,
+        },
+        nodes: {
+          launched: instances.length,
+          terminated: instances.filter((i) => i.terminatedAt !== undefined).length,
+          peak: this.#peakNodes,
+          final: this.#store.listNow("Node").length,
+        },
+        cost: { total: round6(cost.total), finalHourly: round6(cost.hourly) },
+        disruptions: { ...this.#disruption.done, Interrupted: this.#interruption.interrupted },
+      },
+      samples: this.#samples,
+      events: this.#events,
+      violations: this.#violations,
+    };
+  }
+}
+
+function catalogOf(objects: readonly KnownObject[], region: string): Catalog {
+  const types = objects.filter((o): o is InstanceTypeObject => o.kind === "InstanceType");
+  if (types.length === 0) return awsCatalog(region);
+  return catalogFromInstanceTypes(types).catalog;
+}
+
+function isDaemonPod(pod: Pod): boolean {
+  return (pod.metadata.ownerReferences ?? []).some((o) => o.kind === "DaemonSet");
+}
+
+/** Go's time.Duration String: `0s`, `1m30s`, `6h0m0s`. */
+export function formatGoDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+  return Math.round((sorted[Math.max(0, index)] ?? 0) * 10) / 10;
+}
+
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
