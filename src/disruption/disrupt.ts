@@ -55,6 +55,8 @@ export interface DisruptionOptions {
    * under Karpenter's rule of at least 15 cheaper instance types for a single node. Default on.
    */
   readonly spotToSpot?: boolean;
+  /** Stop after this many commands (the controller carries out one at a time). */
+  readonly maxCommands?: number;
 }
 
 /** Karpenter: single-node spot-to-spot consolidation needs this many cheaper instance types. */
@@ -81,6 +83,7 @@ class Disruption {
   readonly #pdbs: EvictionBudgets;
   readonly #now: Date;
   readonly #spotToSpot: boolean;
+  readonly #maxCommands: number;
   readonly #commands: Command[] = [];
   /** The latest reason each node was passed over. */
   readonly #blocked = new Map<string, BlockReason>();
@@ -93,6 +96,7 @@ class Disruption {
     this.#pdbs = new EvictionBudgets(snapshot.podDisruptionBudgets, snapshot.boundPods);
     this.#now = options.now;
     this.#spotToSpot = options.spotToSpot ?? true;
+    this.#maxCommands = options.maxCommands ?? Number.POSITIVE_INFINITY;
     for (const node of this.#model.nodes()) {
       const pool = node.pool?.metadata.name;
       if (pool === undefined) continue;
@@ -105,11 +109,16 @@ class Disruption {
   run(): DisruptionResult {
     const start = this.#model.nodes();
     const costBeforeMicro = sumMicro(start.map((n) => n.price ?? 0));
-    this.#emptiness();
-    this.#drift();
-    this.#expiration();
-    this.#multiNodeConsolidation();
-    this.#singleNodeConsolidation();
+    for (const method of [
+      () => this.#emptiness(),
+      () => this.#drift(),
+      () => this.#expiration(),
+      () => this.#multiNodeConsolidation(),
+      () => this.#singleNodeConsolidation(),
+    ]) {
+      if (this.#full()) break;
+      method();
+    }
     const disrupted = new Set(this.#commands.flatMap((c) => c.nodes));
     const blocked = start
       .filter((n) => !disrupted.has(n.name) && this.#blocked.has(n.name))
@@ -122,6 +131,10 @@ class Disruption {
       costBeforeMicro,
       costAfterMicro: costBeforeMicro - savings,
     };
+  }
+
+  #full(): boolean {
+    return this.#commands.length >= this.#maxCommands;
   }
 
   /** Empty nodes (nothing but daemonset pods) go first and together: nothing has to move. */
@@ -154,6 +167,7 @@ class Disruption {
       .map((node) => ({ node, drift: this.#driftOf(node) }))
       .filter((d) => d.drift.length > 0);
     for (const { node, drift } of drifted) {
+      if (this.#full()) return;
       const block = this.#gracefulBlock(node) ?? this.#budgetBlock(node, "Drifted", 1);
       if (block !== undefined) {
         this.#block(node.name, block);
@@ -182,6 +196,7 @@ class Disruption {
    */
   #expiration(): void {
     for (const node of this.#sorted(this.#managed())) {
+      if (this.#full()) return;
       const expireAfter = expireAfterMs(node);
       if (!Number.isFinite(expireAfter) || node.createdAt === undefined) continue;
       const overdue = this.#now.getTime() - (node.createdAt + expireAfter);
@@ -218,7 +233,7 @@ class Disruption {
    * replaced by a single cheaper node. Repeated while it finds something.
    */
   #multiNodeConsolidation(): void {
-    for (;;) {
+    while (!this.#full()) {
       const candidates = this.#consolidationCandidates().slice(0, MultiNodeBatch);
       if (candidates.length < 2) return;
       let low = 2;
@@ -242,6 +257,7 @@ class Disruption {
   /** Then each remaining candidate alone, cheapest to disrupt first. */
   #singleNodeConsolidation(): void {
     for (const node of this.#sorted(this.#managed())) {
+      if (this.#full()) return;
       if (this.#model.node(node.name) === undefined) continue;
       const block =
         this.#gracefulBlock(node) ??

@@ -12,6 +12,7 @@ import type { ControllerContext } from "../controllers/context.ts";
 import { Disruption } from "../controllers/disruption/disruption.ts";
 import { Interruption } from "../controllers/interruption/interruption.ts";
 import { Lifecycle } from "../controllers/lifecycle/lifecycle.ts";
+import { PodEvents } from "../controllers/lifecycle/pod-events.ts";
 import { UnavailableOfferings } from "../controllers/lifecycle/unavailable-offerings.ts";
 import { Batcher } from "../controllers/provisioning/batcher.ts";
 import { Provisioner } from "../controllers/provisioning/provisioner.ts";
@@ -79,6 +80,9 @@ class Simulation {
   readonly #termination: Termination;
   readonly #disruption: Disruption;
   readonly #interruption: Interruption;
+  readonly #podEvents: PodEvents;
+  /** Nodes a pod was bound to or left since the last loop. */
+  #podEventNodes = new Set<string>();
   readonly #batcher = new Batcher();
   readonly #options: SimulateOptions;
   #loopQueued = false;
@@ -117,6 +121,7 @@ class Simulation {
     this.#scheduler = new SchedulerStandIn(this.#store, this.#catalog.instanceTypes);
     this.#provisioner = new Provisioner(this.#context);
     this.#lifecycle = new Lifecycle(this.#context);
+    this.#podEvents = new PodEvents(this.#context);
     this.#termination = new Termination(this.#context);
     this.#disruption = new Disruption(this.#context);
     this.#interruption = new Interruption(this.#context, {
@@ -155,6 +160,9 @@ class Simulation {
 
   async #loop(): Promise<void> {
     await this.#workloads.reconcile();
+    const touched = this.#podEventNodes;
+    this.#podEventNodes = new Set();
+    await this.#podEvents.record(touched);
     const { bound, unschedulable } = await this.#scheduler.cycle();
     this.#afterBinding(bound);
     this.#queueProvisioning(unschedulable);
@@ -238,6 +246,8 @@ class Simulation {
   // --- the simulated world ----------------------------------------------------------------
 
   #onChange(kind: string, object: KnownObject, deleted: boolean): void {
+    if (kind === "Pod" && (object as Pod).spec.nodeName && !isDaemonPod(object as Pod))
+      this.#podEventNodes.add((object as Pod).spec.nodeName ?? "");
     if (kind === "Pod" && !deleted) {
       const key = podKey(object as Pod);
       if (!this.#createdAt.has(key) && !isDaemonPod(object as Pod))

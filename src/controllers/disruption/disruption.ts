@@ -61,7 +61,9 @@ export class Disruption {
   async #plan(): Promise<DisruptionPlan> {
     const snapshot = await snapshotOf(this.#context.store);
     const catalog = await catalogOf(this.#context);
-    return toDisruptionPlan(disruptCluster(snapshot, catalog, { now: this.#context.clock.now() }));
+    return toDisruptionPlan(
+      disruptCluster(snapshot, catalog, { now: this.#context.clock.now(), maxCommands: 1 }),
+    );
   }
 
   async #execute(command: Command, now: number): Promise<void> {
