@@ -17,6 +17,8 @@ export const PodDurationAnnotation = "carpool.dev/duration";
 export class WorkloadControllers {
   readonly #store: InMemoryClusterStore;
   readonly #serial = new Map<string, number>();
+  /** Each Job's succeeded pods, remembered as the Job's status does after the pods are gone. */
+  readonly #succeeded = new Map<string, Set<string>>();
 
   constructor(store: InMemoryClusterStore) {
     this.#store = store;
@@ -79,7 +81,11 @@ export class WorkloadControllers {
   async #job(w: Job, pods: Pod[]): Promise<void> {
     const parallelism = w.spec.parallelism ?? 1;
     const completions = w.spec.completions ?? parallelism;
-    const succeeded = pods.filter((p) => p.status?.phase === "Succeeded").length;
+    const jobKey = `${w.metadata.namespace ?? "default"}/${w.metadata.name ?? ""}`;
+    const done = this.#succeeded.get(jobKey) ?? new Set<string>();
+    for (const p of pods) if (p.status?.phase === "Succeeded") done.add(p.metadata.name ?? "");
+    this.#succeeded.set(jobKey, done);
+    const succeeded = done.size;
     const active = pods.filter(isLive).length;
     const want = Math.min(parallelism, completions - succeeded) - active;
     const name = w.metadata.name ?? "";

@@ -256,7 +256,7 @@ class Solver {
   /** The claim the first pool able to host the pod would open (pools in Karpenter's order). */
   #firstOpenable(attempt: Attempt, extra: ExtraDomains): NewClaim | undefined {
     for (const pool of this.#pools) {
-      const opened = this.#open(pool, attempt, extra);
+      const opened = this.#open(pool, attempt, extra, false);
       if (opened.ok) return opened.claim;
     }
     return undefined;
@@ -314,7 +314,7 @@ class Solver {
    * Plans a new claim on the pool for the pod, without effects: fixes a value for each topology
    * key some pod constrains (the zone: the cheapest the pod's constraints allow). `#commit` makes it real.
    */
-  #open(pool: PoolTemplate, attempt: Attempt, extra: ExtraDomains): Opened {
+  #open(pool: PoolTemplate, attempt: Attempt, extra: ExtraDomains, explain = true): Opened {
     const gate = this.#poolGate(pool, attempt, pool.requirements);
     if (gate.length > 0) return { ok: false, reasons: gate };
     const name = `${pool.name}-${this.#claimCount.get(pool.name) ?? 0}`;
@@ -334,8 +334,9 @@ class Solver {
       );
     let change = narrow(requirements);
     if (!change.ok) {
+      // Placement only asks whether the pool can; the reason is worked out when explaining.
       const reasons =
-        change.reasons.length > 0
+        change.reasons.length > 0 || !explain
           ? change.reasons
           : [noInstanceTypeReason(pool, attempt.requirements, attempt.pending.requests)];
       return { ok: false, reasons };
