@@ -124,7 +124,7 @@ describe("disruption: what protects a node", () => {
         },
       ),
       ...catalog,
-      ...managed("a", "medium"),
+      ...managed("a", "large"),
       bound("p", "a", "3500m"),
       bound("q", "a", "500m", { spec: { nodeSelector: { "kubernetes.io/hostname": "a" } } }),
     ]);

@@ -301,6 +301,13 @@ class Disruption {
    * (its options cut to those cheaper), and spot-to-spot only as Karpenter allows it.
    */
   #consolidate(nodes: readonly ModelNode[]): Consolidation {
+    const only = nodes.length === 1 ? nodes[0] : undefined;
+    if (only?.price !== undefined) {
+      // Cheap first: a node whose pods need a new node no cheaper than itself stays.
+      const bound = this.#model.replacementLowerBound(only);
+      if (bound !== undefined && Number.isFinite(bound) && bound >= only.price)
+        return { ok: false, block: { code: "not_cheaper", current: only.price, cheapest: bound } };
+    }
     let repack = this.#model.repack(nodes);
     const stranded = repack.unschedulable[0];
     if (stranded !== undefined)

@@ -5,10 +5,14 @@ import type { Pod } from "../api/pod.ts";
 import { Annotations, Labels, Taints } from "../api/wellknown.ts";
 import type { Catalog, InstanceType } from "../catalog/instance-type.ts";
 import { type ClusterSnapshot, podKey } from "../cluster/snapshot.ts";
-import { formatResources } from "../resources/resource-list.ts";
+import { addResources, formatResources, type Resources } from "../resources/resource-list.ts";
+import { podRequests } from "../scheduling/pod-requests.ts";
 import type { Reason } from "../scheduling/reasons.ts";
+import { Requirements } from "../scheduling/requirements.ts";
+import { resourcesOf } from "../solver/existing-capacity.ts";
 import type { PlannedNodeClaim } from "../solver/plan.ts";
 import { plannedClaim } from "../solver/planned-claim.ts";
+import { typeRequirements } from "../solver/pool-template.ts";
 import { solverInput } from "../solver/snapshot-input.ts";
 import { type Solution, type SolverInput, solve } from "../solver/solve.ts";
 import { parseDuration } from "./duration.ts";
@@ -138,6 +142,75 @@ export class ClusterModel {
       ),
       unschedulable: unschedulableOf(solution),
     };
+  }
+
+  /**
+   * A lower bound on what replacing the node would cost, or undefined when its pods might all fit
+   * on other nodes (only a full re-pack can tell). Sound, so consolidation can skip the solver for
+   * well-packed nodes: another node can take at most ⌊free / smallest pod⌋ of the pods (per
+   * resource), so at least the rest — at least the smallest of them — need a new node, and no
+   * instance type that large costs less than the cheapest one in the catalog.
+   */
+  replacementLowerBound(node: ModelNode): number | undefined {
+    const pods = node.pods.filter(isReschedulable).map((p) => this.#requests([p]));
+    if (pods.length === 0) return undefined;
+    const resources = ["cpu", "memory", "pods"];
+    const smallest = Object.fromEntries(
+      resources.map((r) => [r, Math.min(...pods.map((p) => p[r] ?? 0))]),
+    );
+    let movable = 0;
+    for (const other of this.#nodes.values()) {
+      if (other === node || other.disrupting) continue;
+      const allocatable = resourcesOf(other.node.status?.allocatable);
+      const used = this.#requests(other.pods);
+      let fits = Number.POSITIVE_INFINITY;
+      for (const r of resources) {
+        const need = smallest[r] ?? 0;
+        if (need <= 0) continue;
+        fits = Math.min(fits, Math.floor(((allocatable[r] ?? 0) - (used[r] ?? 0)) / need));
+      }
+      movable += Math.max(0, fits);
+      if (movable >= pods.length) return undefined;
+    }
+    const staying = pods.length - movable;
+    const residual: Record<string, number> = {};
+    for (const r of resources) {
+      const amounts = pods.map((p) => p[r] ?? 0).sort((a, b) => a - b);
+      residual[r] = amounts.slice(0, staying).reduce((sum, a) => sum + a, 0);
+    }
+    let cheapest = Number.POSITIVE_INFINITY;
+    for (const type of this.#poolTypes()) {
+      const price = type.offerings.find((o) => o.available)?.price;
+      if (price === undefined || price >= cheapest) continue;
+      if (resources.every((r) => (type.allocatable[r] ?? 0) >= (residual[r] ?? 0)))
+        cheapest = price;
+    }
+    return cheapest;
+  }
+
+  #launchable: InstanceType[] | undefined;
+
+  /** Instance types some NodePool could launch: a replacement is one of them. */
+  #poolTypes(): InstanceType[] {
+    if (this.#launchable === undefined) {
+      const pools = this.#snapshot.nodePools.map((p) =>
+        Requirements.from(p.spec.template.spec.requirements),
+      );
+      this.#launchable = this.#catalog.instanceTypes.filter((type) =>
+        pools.some((pool) => pool.intersects(typeRequirements(type), "instanceType").length === 0),
+      );
+    }
+    return this.#launchable;
+  }
+
+  #requests(pods: readonly Pod[]): Resources {
+    let total: Resources = {};
+    for (const pod of pods) {
+      if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") continue;
+      const requests = podRequests(pod);
+      if (requests.ok) total = addResources(total, requests.requests);
+    }
+    return total;
   }
 
   /** Applies a command: the nodes go, their pods move, the replacements join as nodes. */

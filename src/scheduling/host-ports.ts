@@ -8,12 +8,23 @@ export interface HostPort {
   readonly hostIP: string;
 }
 
+const portsCache = new WeakMap<Pod, HostPort[]>();
+
 /**
  * The host ports a pod asks for (NodePorts plugin, getContainerPorts): ports with a non-zero
  * hostPort of its containers and of its sidecar init containers, which keep running; protocol
  * defaults to TCP and an empty hostIP means every address.
  */
 export function podHostPorts(pod: Pod): HostPort[] {
+  let ports = portsCache.get(pod);
+  if (ports === undefined) {
+    ports = computeHostPorts(pod);
+    portsCache.set(pod, ports);
+  }
+  return ports;
+}
+
+function computeHostPorts(pod: Pod): HostPort[] {
   const containers = [
     ...pod.spec.containers,
     ...(pod.spec.initContainers ?? []).filter((container) => container.restartPolicy === "Always"),

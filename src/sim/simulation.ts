@@ -90,7 +90,8 @@ class Simulation {
   #batched = new Set<string>();
   #unschedulable = new Set<string>();
   #disruptionVersion = -1;
-  #disruptionAt = 0;
+  #disruptionAt = Number.NEGATIVE_INFINITY;
+  #disruptionDeadline: number | undefined;
   #nodes = 0;
   // Pod accounting for the summary.
   readonly #createdAt = new Map<string, number>();
@@ -232,15 +233,25 @@ class Simulation {
     this.#kick();
   }
 
-  /** Disruption polls every 10 s while a command is under way, else once the cluster changed (or every 5 minutes). */
+  /**
+   * Disruption polls every 10 s while a command is under way. Otherwise a pass runs at most once a
+   * minute, and only when it could find something new: the cluster changed, a node's
+   * consolidateAfter or expireAfter ran out, or an hour passed (budget schedules open windows).
+   * Like Karpenter's "cluster is consolidated" memo, it saves re-packing an unchanged cluster.
+   */
   async #disrupt(): Promise<void> {
-    const now = this.#engine.elapsed();
-    const changed = this.#store.version !== this.#disruptionVersion;
-    if (!this.#disruption.busy && !changed && now - this.#disruptionAt < 5 * 60_000) return;
-    if (!this.#disruption.busy && now - this.#disruptionAt < 60_000) return;
-    this.#disruptionVersion = this.#store.version;
-    this.#disruptionAt = now;
+    const elapsed = this.#engine.elapsed();
+    const now = this.#engine.now().getTime();
+    if (!this.#disruption.busy) {
+      if (elapsed - this.#disruptionAt < 60_000) return;
+      const changed = this.#store.version !== this.#disruptionVersion;
+      const deadline = this.#disruptionDeadline !== undefined && now >= this.#disruptionDeadline;
+      if (!changed && !deadline && elapsed - this.#disruptionAt < 3_600_000) return;
+    }
     await this.#disruption.reconcile();
+    this.#disruptionVersion = this.#store.version;
+    this.#disruptionAt = elapsed;
+    this.#disruptionDeadline = await this.#disruption.nextDeadline();
   }
 
   // --- the simulated world ----------------------------------------------------------------

@@ -161,7 +161,18 @@ function withPods(
   return { ...base, used, ports };
 }
 
-function resourcesOf(list: Readonly<Record<string, string | number>> | undefined): Resources {
-  const parsed = parseResources(list);
-  return parsed.ok ? parsed.resources : {};
+const parsedLists = new WeakMap<object, Resources>();
+
+/** A node's resource list, parsed once per object (the same nodes are read by every solve). */
+export function resourcesOf(
+  list: Readonly<Record<string, string | number>> | undefined,
+): Resources {
+  if (list === undefined) return {};
+  let resources = parsedLists.get(list);
+  if (resources === undefined) {
+    const parsed = parseResources(list);
+    resources = parsed.ok ? parsed.resources : {};
+    parsedLists.set(list, resources);
+  }
+  return resources;
 }

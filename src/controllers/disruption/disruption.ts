@@ -3,6 +3,7 @@ import { defaultNodePool } from "../../api/nodepool.ts";
 import { Taints } from "../../api/wellknown.ts";
 import { type DisruptionPlan, toDisruptionPlan } from "../../disrupt.ts";
 import { disruptCluster } from "../../disruption/disrupt.ts";
+import { parseDuration } from "../../disruption/duration.ts";
 import { type ControllerContext, catalogOf, snapshotOf } from "../context.ts";
 import { hasCondition } from "../lifecycle/lifecycle.ts";
 import { nodeClaimFor } from "../nodeclaim-template.ts";
@@ -56,6 +57,37 @@ export class Disruption {
     if (command === undefined) return;
     if (command.reason === "Expired") return this.#execute(command, now);
     this.#candidate = { command, validateAt: now + ValidationDelayMs };
+  }
+
+  /**
+   * The next moment a pass could find something new without the cluster changing: a node's
+   * consolidateAfter running out (from its last pod event or initialization) or its expireAfter.
+   */
+  async nextDeadline(): Promise<number | undefined> {
+    const { store, clock } = this.#context;
+    const now = clock.now().getTime();
+    const pools = new Map(
+      (await store.list("NodePool")).map((p) => [p.metadata.name ?? "", defaultNodePool(p)]),
+    );
+    let next: number | undefined;
+    const consider = (t: number) => {
+      if (Number.isFinite(t) && t > now && (next === undefined || t < next)) next = t;
+    };
+    for (const claim of await store.list("NodeClaim")) {
+      const pool = pools.get(claim.metadata.labels?.["karpenter.sh/nodepool"] ?? "");
+      if (pool === undefined || claim.status?.nodeName === undefined) continue;
+      const initialized = claim.status.conditions?.find(
+        (c) => c.type === "Initialized",
+      )?.lastTransitionTime;
+      const since = Date.parse(claim.status.lastPodEventTime ?? initialized ?? "");
+      consider(since + parseDuration(pool.spec.disruption?.consolidateAfter ?? "0s"));
+      const created = Date.parse(claim.metadata.creationTimestamp ?? "");
+      consider(
+        created +
+          parseDuration(claim.spec.expireAfter ?? pool.spec.template.spec.expireAfter ?? "720h"),
+      );
+    }
+    return next;
   }
 
   async #plan(): Promise<DisruptionPlan> {
