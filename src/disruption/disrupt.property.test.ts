@@ -46,14 +46,14 @@ describe("disruption properties", () => {
     fc.assert(
       fc.property(cluster, (c) => {
         const objects: object[] = [...catalog];
-        c.pools.forEach((p, i) =>
+        c.pools.forEach((p, i) => {
           objects.push(
             pool(`p${i}`, {
               consolidationPolicy: p.whenEmpty ? "WhenEmpty" : "WhenEmptyOrUnderutilized",
               budgets: [{ nodes: String(p.budget) }],
             }),
-          ),
-        );
+          );
+        });
         const podCpu = new Map<string, number>();
         const podApp = new Map<string, string>();
         const protectedPods = new Set<string>();

@@ -7,7 +7,6 @@ import {
   disruptOf,
   instanceType,
   managed,
-  NOW,
   pool,
   summary,
 } from "./fixtures.test-helpers.ts";
