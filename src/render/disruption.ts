@@ -78,8 +78,12 @@ export function renderDetail(detail: CommandDetail): string {
       return `drifted: ${detail.drift.map(renderDrift).join("; ")}`;
     case "expired":
       return `expired: older than expireAfter ${detail.expireAfter} by ${formatDuration(detail.overdueMs)}${detail.waiting.length > 0 ? `; drain waits for ${abbreviateList(detail.waiting, 3)} until terminationGracePeriod` : ""}`;
-    case "underutilized":
-      return `underutilized: ${detail.moved} pod${detail.moved === 1 ? "" : "s"} fit on other nodes${detail.replacements > 0 ? " and a cheaper replacement" : ""}`;
+    case "underutilized": {
+      const moved = `${detail.moved} pod${detail.moved === 1 ? "" : "s"} fit${detail.moved === 1 ? "s" : ""} on other nodes`;
+      if (detail.replacements === 0) return `underutilized: ${moved}`;
+      if (detail.moved === 0) return "underutilized: its pods fit on a cheaper replacement";
+      return `underutilized: ${moved}, the rest on a cheaper replacement`;
+    }
   }
 }
 

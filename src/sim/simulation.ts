@@ -129,6 +129,17 @@ class Simulation {
       receive: async () => this.#notices.splice(0),
     });
     this.#store.onChange = (kind, object, deleted) => this.#onChange(kind, object, deleted);
+    // Evictions are graceful: a pod protected by karpenter.sh/do-not-disrupt is never evicted.
+    this.#store.onEvict = (pod) => {
+      if (pod.metadata.annotations?.["karpenter.sh/do-not-disrupt"] === "true")
+        this.#breach([
+          {
+            invariant: "protected_pod_disrupted",
+            object: `Pod/${podKey(pod)}`,
+            message: "evicted despite karpenter.sh/do-not-disrupt",
+          },
+        ]);
+    };
   }
 
   async run(): Promise<SimulationResult> {
@@ -248,8 +259,10 @@ class Simulation {
       const deadline = this.#disruptionDeadline !== undefined && now >= this.#disruptionDeadline;
       if (!changed && !deadline && elapsed - this.#disruptionAt < 3_600_000) return;
     }
+    const wasBusy = this.#disruption.busy;
     await this.#disruption.reconcile();
-    this.#disruptionVersion = this.#store.version;
+    // A command that just finished or was given up changes what the next pass may find.
+    this.#disruptionVersion = wasBusy || this.#disruption.busy ? -1 : this.#store.version;
     this.#disruptionAt = elapsed;
     this.#disruptionDeadline = await this.#disruption.nextDeadline();
   }

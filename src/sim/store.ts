@@ -23,6 +23,8 @@ export class InMemoryClusterStore implements ClusterStore {
   readonly #objects = new Map<Kind, Map<string, StoredObject>>();
   readonly #now: () => Date;
   #version = 0;
+  /** Called before an eviction the budgets allow, to check invariants. */
+  onEvict: (pod: Pod) => void = () => {};
   /** Called after every write with the kind written. */
   onChange: (kind: Kind, object: StoredObject, deleted: boolean) => void = () => {};
 

@@ -1,0 +1,72 @@
+import { instanceType, nodePool } from "../solver/fixtures.test-helpers.ts";
+import type { SimulationResult } from "./result.ts";
+import { decodeScenario } from "./scenario.ts";
+import { simulate } from "./simulation.ts";
+
+/** A small catalog: one large costs less than two mediums, two mediums less than... */
+export const catalog = [
+  instanceType("small", 2, 8, 0.05),
+  instanceType("medium", 4, 16, 0.1),
+  instanceType("large", 8, 32, 0.18),
+];
+
+export function pool(
+  name = "default",
+  disruption: Record<string, unknown> = {},
+  template: Record<string, unknown> = {},
+) {
+  return nodePool(
+    name,
+    { disruption: { consolidateAfter: "1m", budgets: [{ nodes: "100%" }], ...disruption } },
+    template,
+  );
+}
+
+export function deployment(
+  name: string,
+  replicas: number,
+  cpu: string,
+  spec: Record<string, unknown> = {},
+  annotations?: Record<string, string>,
+) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace: "default" },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name }, ...(annotations && { annotations }) },
+        spec: {
+          containers: [{ name: "c", image: "x", resources: { requests: { cpu, memory: "1Gi" } } }],
+          ...spec,
+        },
+      },
+    },
+  };
+}
+
+export async function run(
+  spec: { duration: string; objects: object[]; events?: object[]; provider?: object },
+  seed = 1,
+): Promise<SimulationResult> {
+  const decoded = decodeScenario(
+    {
+      apiVersion: "carpool.dev/v1alpha1",
+      kind: "Scenario",
+      metadata: { name: "test" },
+      spec: { seed, ...spec },
+    },
+    "<test>",
+  );
+  if (!decoded.ok) throw new Error(decoded.errors.map((e) => `${e.path}: ${e.message}`).join("\n"));
+  return simulate(decoded.scenario);
+}
+
+/** Index of the first event matching, or -1. */
+export function eventIndex(result: SimulationResult, kind: string, object?: RegExp): number {
+  return result.events.findIndex(
+    (e) => e.kind === kind && (object === undefined || object.test(e.object)),
+  );
+}

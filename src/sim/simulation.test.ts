@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { instanceType } from "../solver/fixtures.test-helpers.ts";
+import { catalog, deployment, eventIndex, pool, run } from "./fixtures.test-helpers.ts";
+
+describe("simulation: provisioning and lifecycle", () => {
+  it("pending pods get nodes: batch (1 s idle), launch 40 s, register 20 s, then bound", async () => {
+    const result = await run({
+      duration: "10m",
+      objects: [pool(), ...catalog, deployment("web", 5, "1")],
+    });
+    assert.equal(result.summary.pods.created, 5);
+    assert.equal(result.summary.pods.neverScheduled, 0);
+    assert.equal(result.summary.pods.pendingSecondsP50, 61);
+    assert.deepEqual(result.violations, []);
+    const launched = result.events.filter((e) => e.kind === "NodeClaimLaunched");
+    assert.ok(launched.length >= 1);
+    // Each new node was registered and initialized before pods were bound to it.
+    assert.ok(eventIndex(result, "NodeRegistered") < eventIndex(result, "NodeInitialized"));
+    assert.equal(result.samples.at(-1)?.runningPods, 5);
+  });
+  it("samples one row per virtual minute, from 0s", async () => {
+    const result = await run({ duration: "10m", objects: [pool(), ...catalog] });
+    assert.equal(result.samples.length, 11);
+    assert.deepEqual(
+      result.samples.slice(0, 2).map((s) => s.t),
+      ["0s", "1m0s"],
+    );
+  });
+  it("a node that does not register within 15 minutes is given up and its pods planned again", async () => {
+    const result = await run({
+      duration: "20m",
+      provider: { registrationLatency: "30m" },
+      objects: [pool(), ...catalog, deployment("web", 1, "1")],
+    });
+    const timeout = eventIndex(result, "RegistrationTimeout");
+    assert.ok(timeout >= 0);
+    assert.match(result.events[timeout]?.t ?? "", /^15m/);
+    assert.ok(result.events.slice(timeout).some((e) => e.kind === "NodeClaimCreated"));
+  });
+  it("a launch that fails for capacity marks the offering unavailable and tries the next cheapest", async () => {
+    const result = await run({
+      duration: "20m",
+      objects: [pool(), ...catalog, deployment("web", 1, "1")],
+      events: [{ at: "0s", unavailable: { instanceType: "small", zone: "z1", for: "1h" } }],
+    });
+    const failed = eventIndex(result, "InsufficientCapacity");
+    assert.ok(failed >= 0, "expected an insufficient-capacity event");
+    // The cloud never launched the offering it had no capacity for; the next plan avoids it too.
+    const launches = result.events
+      .filter((e) => e.kind === "NodeClaimLaunched")
+      .map((e) => e.message);
+    assert.ok(
+      launches.every((m) => !/^small on-demand in z1/.test(m)),
+      launches.join("\n"),
+    );
+    assert.ok(
+      launches.some((m) => /^small on-demand in z2/.test(m)),
+      launches.join("\n"),
+    );
+    assert.equal(result.summary.pods.neverScheduled, 0);
+  });
+});
+
+describe("simulation: disruption", () => {
+  it("nodes are removed after scale-down (emptiness)", async () => {
+    const result = await run({
+      duration: "1h",
+      objects: [pool(), ...catalog, deployment("web", 6, "1")],
+      events: [
+        {
+          at: "20m",
+          scale: { kind: "Deployment", namespace: "default", name: "web", replicas: 0 },
+        },
+      ],
+    });
+    assert.equal(result.summary.nodes.final, 0);
+    assert.ok(result.summary.disruptions.Empty >= 1);
+    assert.equal(result.summary.cost.finalHourly, 0);
+    assert.deepEqual(result.violations, []);
+  });
+  it("a consolidation launches its replacement and waits for it before the old node goes", async () => {
+    const result = await run({
+      duration: "1h",
+      objects: [pool(), ...catalog, deployment("web", 7, "1")],
+      events: [
+        {
+          at: "20m",
+          scale: { kind: "Deployment", namespace: "default", name: "web", replicas: 1 },
+        },
+      ],
+    });
+    const replace = eventIndex(result, "DisruptionReplace");
+    assert.ok(replace >= 0, "expected a replace command");
+    const ready = result.events.findIndex(
+      (e, i) => i > replace && e.kind === "NodeInitialized" && /-r\d+/.test(e.object),
+    );
+    const gone = result.events.findIndex((e, i) => i > replace && e.kind === "NodeClaimTerminated");
+    assert.ok(
+      ready >= 0 && gone > ready,
+      "the replacement is initialized before the old node terminates",
+    );
+    assert.ok(result.summary.cost.finalHourly < 0.18);
+    assert.deepEqual(result.violations, []);
+  });
+  it("do-not-disrupt pods keep their node; consolidation waits 15 s and checks again", async () => {
+    const result = await run({
+      duration: "1h",
+      objects: [
+        pool(),
+        ...catalog,
+        deployment("web", 6, "1"),
+        deployment("db", 1, "1", {}, { "karpenter.sh/do-not-disrupt": "true" }),
+      ],
+      events: [
+        {
+          at: "20m",
+          scale: { kind: "Deployment", namespace: "default", name: "web", replicas: 0 },
+        },
+      ],
+    });
+    assert.equal(result.summary.nodes.final, 1);
+    assert.equal(result.samples.at(-1)?.runningPods, 1);
+    assert.deepEqual(result.violations, []);
+  });
+  it("a PodDisruptionBudget paces the drain: never more pods down than it allows", async () => {
+    const result = await run({
+      duration: "1h",
+      objects: [
+        pool(),
+        ...catalog,
+        deployment("web", 4, "1"),
+        {
+          apiVersion: "policy/v1",
+          kind: "PodDisruptionBudget",
+          metadata: { name: "web", namespace: "default" },
+          spec: { maxUnavailable: 1, selector: { matchLabels: { app: "web" } } },
+        },
+      ],
+      events: [
+        {
+          at: "15m",
+          apply: { ...pool("default", {}, { taints: [{ key: "new", effect: "NoSchedule" }] }) },
+        },
+      ],
+    });
+    // Every web pod stayed up but for at most one at a time: running never drops below 3.
+    const after = result.samples.filter((s) => s.seconds >= 16 * 60);
+    assert.ok(
+      after.every((s) => s.runningPods >= 3),
+      JSON.stringify(after.map((s) => s.runningPods)),
+    );
+  });
+});
+
+describe("simulation: faults", () => {
+  it("a spot interruption cordons the node, launches its replacement at once, and loses no pod", async () => {
+    const spot = [instanceType("spot-medium", 4, 16, 0.03, { capacityType: "spot" })];
+    const result = await run({
+      duration: "1h",
+      objects: [pool(), ...spot, deployment("web", 3, "1")],
+      events: [{ at: "20m", interrupt: { capacityType: "spot", count: 1 } }],
+    });
+    assert.equal(result.summary.disruptions.Interrupted, 1);
+    const notice = result.events.find((e) => e.kind === "SpotInterrupted");
+    assert.match(notice?.message ?? "", /replacements .* launched/);
+    assert.equal(result.samples.at(-1)?.runningPods, 3);
+    assert.equal(result.summary.pods.neverScheduled, 0);
+    assert.deepEqual(result.violations, []);
+  });
+});
+
+describe("simulation: determinism", () => {
+  it("the same scenario and seed give the same result", async () => {
+    const spec = {
+      duration: "2h",
+      objects: [pool(), ...catalog, deployment("web", 9, "500m")],
+      events: [
+        {
+          at: "30m",
+          scale: { kind: "Deployment", namespace: "default", name: "web", replicas: 2 },
+        },
+        { at: "1h", interrupt: { capacityType: "on-demand", count: 1 } },
+      ],
+    };
+    assert.equal(JSON.stringify(await run(spec, 5)), JSON.stringify(await run(spec, 5)));
+  });
+});
