@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -117,6 +117,76 @@ describe("carpool disrupt: the contract's edges", () => {
     assert.match(
       result.stderr,
       /NodePool\/p: spec\.disruption\.budgets\[0\]\.schedule: schedule "0 25 \* \* \*": "25" is not a value in 0-23/,
+    );
+  });
+});
+
+describe("carpool simulate: the contract's edges", () => {
+  it("json output is the SimulationResult; --report writes one self-contained page", () => {
+    const dir = mkdtempSync(join(tmpdir(), "carpool-sim-"));
+    const report = join(dir, "report.html");
+    const result = carpool([
+      "simulate",
+      "examples/scenarios/k3s-edge.yaml",
+      "-o",
+      "json",
+      "--report",
+      report,
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    const parsed = JSON.parse(result.stdout);
+    assert.equal(parsed.kind, "SimulationResult");
+    assert.deepEqual(parsed.violations, []);
+    assert.ok(parsed.samples.length >= 24 * 60);
+    const html = readFileSync(report, "utf8");
+    assert.match(html, /^<!DOCTYPE html>/i);
+    assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=/);
+  });
+  it("--seed changes the random choices (which spot nodes are interrupted), not the rules", () => {
+    const a = carpool([
+      "simulate",
+      "examples/scenarios/fault-storm.yaml",
+      "-o",
+      "json",
+      "--seed",
+      "1",
+    ]);
+    const b = carpool([
+      "simulate",
+      "examples/scenarios/fault-storm.yaml",
+      "-o",
+      "json",
+      "--seed",
+      "2",
+    ]);
+    assert.equal(a.status, 0, a.stderr);
+    const [ra, rb] = [JSON.parse(a.stdout), JSON.parse(b.stdout)];
+    assert.equal(ra.seed, 1);
+    assert.equal(rb.seed, 2);
+    assert.deepEqual(ra.violations, []);
+    assert.deepEqual(rb.violations, []);
+    assert.notDeepEqual(
+      ra.events.filter((e: { kind: string }) => e.kind === "InterruptionNotice"),
+      rb.events.filter((e: { kind: string }) => e.kind === "InterruptionNotice"),
+    );
+  });
+  it("an invalid scenario exits 2 naming the file, the scenario and the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "carpool-sim-"));
+    const file = join(dir, "bad.yaml");
+    writeFileSync(
+      file,
+      "apiVersion: carpool.dev/v1alpha1\nkind: Scenario\nmetadata: {name: bad}\nspec:\n  duration: 1h\n  events:\n    - {at: 5m, scale: {kind: Deployment, name: web, replicas: 2}, delete: {kind: Deployment, name: web}}\n    - at: 10m\n      apply: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, resources: {requests: {cpu: lots}}}]}}\n",
+    );
+    const result = carpool(["simulate", file]);
+    assert.equal(result.status, 2);
+    const lines = result.stderr.trim().split("\n");
+    assert.equal(
+      lines[0],
+      `${file}: Scenario/bad: spec.events[0]: must have exactly one of apply, scale, delete, interrupt, unavailable`,
+    );
+    assert.match(
+      lines[1] ?? "",
+      /Scenario\/bad: spec\.events\[1\]\.apply\.spec\.containers\[0\]\.resources\.requests\.cpu/,
     );
   });
 });

@@ -101,10 +101,10 @@ program
 
 program
   .command("start", { hidden: true })
-  .description("the job `npm start` runs: plan the bundled examples")
+  .description("the job `npm start` runs: simulate the bundled demo scenario and write its report")
   .action(async () => {
     const { runStart } = await import("./start-command.ts");
-    process.exitCode = runStart();
+    process.exitCode = await runStart();
   });
 
 await program.parseAsync(process.argv);
