@@ -1,7 +1,7 @@
-import { decodeObjects, type LoadError, type LoadedObject } from "./api/load.ts";
+import type { LoadError, LoadedObject } from "./api/load.ts";
 import { buildSnapshot } from "./cluster/snapshot.ts";
 import { type Command, type DisruptionResult, disruptCluster } from "./disruption/disrupt.ts";
-import { catalogFor } from "./plan.ts";
+import { catalogFor, decodeOrThrow } from "./plan.ts";
 import { renderBlockReason, renderDetail } from "./render/disruption.ts";
 
 export interface DisruptOptions {
@@ -52,16 +52,7 @@ export interface DisruptionPlan {
 
 /** The library's `disrupt()`: the same computation and result as `carpool disrupt -o json`. */
 export function disrupt(objects: readonly object[], options: DisruptOptions = {}): DisruptionPlan {
-  const decoded = decodeObjects(
-    objects.map((object, documentIndex) => ({ object, documentIndex })),
-    "<objects>",
-  );
-  if (decoded.errors.length > 0) {
-    throw new Error(
-      `invalid input:\n${decoded.errors.map((e) => `  ${e.kind ?? "object"}/${e.name ?? ""}: ${e.path}: ${e.message}`).join("\n")}`,
-    );
-  }
-  const result = disruptObjects(decoded.objects, options);
+  const result = disruptObjects(decodeOrThrow(objects), options);
   if (!result.ok) throw new Error(result.errors.map((e) => e.message).join("\n"));
   return result.plan;
 }

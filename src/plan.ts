@@ -17,6 +17,16 @@ export interface PlanOptions {
 
 /** The library's `plan()`: the same computation and result as `carpool plan -o json`. */
 export function plan(objects: readonly object[], options: PlanOptions = {}): Plan {
+  const result = planObjects(decodeOrThrow(objects), options);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join("\n"));
+  return result.plan;
+}
+
+/**
+ * The library's entry points take already-parsed objects: they are validated as the CLI's input
+ * is, and invalid ones throw an Error naming each object and field.
+ */
+export function decodeOrThrow(objects: readonly object[]): readonly LoadedObject[] {
   const decoded = decodeObjects(
     objects.map((object, documentIndex) => ({ object, documentIndex })),
     "<objects>",
@@ -26,9 +36,7 @@ export function plan(objects: readonly object[], options: PlanOptions = {}): Pla
       `invalid input:\n${decoded.errors.map((e) => `  ${e.kind ?? "object"}/${e.name ?? ""}: ${e.path}: ${e.message}`).join("\n")}`,
     );
   }
-  const result = planObjects(decoded.objects, options);
-  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join("\n"));
-  return result.plan;
+  return decoded.objects;
 }
 
 export type PlanResult =

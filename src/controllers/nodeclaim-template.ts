@@ -1,7 +1,8 @@
 import type { NodeClaim } from "../api/nodeclaim.ts";
-import type { NodePool } from "../api/nodepool.ts";
+import { defaultNodePool, type NodePool } from "../api/nodepool.ts";
 import { Annotations, Finalizers, Labels } from "../api/wellknown.ts";
 import { CarpoolHashVersion, nodePoolHash } from "../disruption/drift.ts";
+import type { ClusterStore } from "../ports/cluster-store.ts";
 
 /** What a new node must be: the pool, the instance types that would do, where and how to buy it. */
 export interface ClaimRequest {
@@ -51,4 +52,40 @@ export function nodeClaimFor(request: ClaimRequest): NodeClaim {
       }),
     },
   };
+}
+
+/** A node some plan wants launched, by NodePool name. */
+export interface PlannedNode {
+  readonly nodePool: string;
+  readonly instanceTypeOptions: readonly string[];
+  readonly zone: string;
+  readonly capacityType: string;
+}
+
+/**
+ * Creates NodeClaims for planned nodes (disruption replacements, interruption pre-provisioning),
+ * named by `name(i)`; nodes of a NodePool that no longer exists are skipped. Returns the names.
+ */
+export async function createClaims(
+  store: ClusterStore,
+  planned: readonly PlannedNode[],
+  name: (nodePool: string) => string,
+): Promise<string[]> {
+  const names: string[] = [];
+  for (const node of planned) {
+    const pool = await store.get("NodePool", node.nodePool);
+    if (pool === undefined) continue;
+    const claim = name(node.nodePool);
+    await store.create(
+      nodeClaimFor({
+        name: claim,
+        nodePool: defaultNodePool(pool),
+        instanceTypeOptions: node.instanceTypeOptions,
+        zone: node.zone,
+        capacityType: node.capacityType,
+      }),
+    );
+    names.push(claim);
+  }
+  return names;
 }

@@ -6,7 +6,7 @@ import { disruptCluster } from "../../disruption/disrupt.ts";
 import { parseDuration } from "../../disruption/duration.ts";
 import { type ControllerContext, catalogOf, snapshotOf } from "../context.ts";
 import { hasCondition } from "../lifecycle/lifecycle.ts";
-import { nodeClaimFor } from "../nodeclaim-template.ts";
+import { createClaims } from "../nodeclaim-template.ts";
 
 type Command = DisruptionPlan["commands"][number];
 
@@ -112,25 +112,15 @@ export class Disruption {
         spec: { ...node.spec, taints: [...(node.spec?.taints ?? []), { ...Taints.disrupted }] },
       });
     }
-    const replacements: string[] = [];
     // Expired nodes go at once; their pods are provisioned for afterwards (Karpenter v1).
-    if (command.reason !== "Expired") {
-      for (const r of command.replacements) {
-        const pool = await store.get("NodePool", r.nodePool);
-        if (pool === undefined) continue;
-        const name = `${r.nodePool}-r${String(this.#replacements++).padStart(4, "0")}`;
-        await store.create(
-          nodeClaimFor({
-            name,
-            nodePool: defaultNodePool(pool),
-            instanceTypeOptions: r.instanceTypeOptions,
-            zone: r.zone,
-            capacityType: r.capacityType,
-          }),
-        );
-        replacements.push(name);
-      }
-    }
+    const replacements =
+      command.reason === "Expired"
+        ? []
+        : await createClaims(
+            store,
+            command.replacements,
+            (pool) => `${pool}-r${String(this.#replacements++).padStart(4, "0")}`,
+          );
     this.#record(
       `Disruption${command.action === "delete" ? "Delete" : "Replace"}`,
       command,

@@ -1,9 +1,8 @@
-import { defaultNodePool } from "../../api/nodepool.ts";
 import { Taints } from "../../api/wellknown.ts";
 import { ClusterModel } from "../../disruption/model.ts";
 import type { InterruptionQueue } from "../../ports/interruption-queue.ts";
 import { type ControllerContext, catalogOf, snapshotOf } from "../context.ts";
-import { nodeClaimFor } from "../nodeclaim-template.ts";
+import { createClaims } from "../nodeclaim-template.ts";
 
 /**
  * The interruption controller: on a notice, cordon the node (the disrupted taint), launch
@@ -52,22 +51,11 @@ export class Interruption {
     const model = new ClusterModel(await snapshotOf(store), await catalogOf(this.#context));
     const node = model.node(nodeName);
     if (node === undefined) return [];
-    const names: string[] = [];
-    for (const r of model.repack([node]).replacements) {
-      const pool = await store.get("NodePool", r.nodePool);
-      if (pool === undefined) continue;
-      const name = `${r.nodePool}-i${String(this.#replacements++).padStart(4, "0")}`;
-      await store.create(
-        nodeClaimFor({
-          name,
-          nodePool: defaultNodePool(pool),
-          instanceTypeOptions: r.instanceTypeOptions,
-          zone: r.zone,
-          capacityType: r.capacityType,
-        }),
-      );
-      names.push(name);
-    }
-    return names;
+    const replacements = model.repack([node]).replacements;
+    return createClaims(
+      store,
+      replacements,
+      (pool) => `${pool}-i${String(this.#replacements++).padStart(4, "0")}`,
+    );
   }
 }
