@@ -26,6 +26,8 @@ interface Counter {
   readonly filter: NodeFilter | undefined;
   readonly included: Map<string, boolean>;
   readonly byDomain: Map<string, number>;
+  /** The first selected pod seen in each domain, to name in reasons. */
+  readonly examples: Map<string, string>;
   total: number;
 }
 
@@ -102,7 +104,14 @@ export class TopologyIndex {
     const key = filter === undefined ? term.key : `${term.key}|${filter.key}`;
     let counter = this.#counters.get(key);
     if (counter === undefined) {
-      counter = { term, filter, included: new Map(), byDomain: new Map(), total: 0 };
+      counter = {
+        term,
+        filter,
+        included: new Map(),
+        byDomain: new Map(),
+        examples: new Map(),
+        total: 0,
+      };
       for (const { pod, node } of this.#pods) count(counter, pod, node);
       this.#counters.set(key, counter);
     }
@@ -115,10 +124,7 @@ export class TopologyIndex {
 
   /** A pod the term selects in the domain, to name in a reason (only looked for on failure). */
   exampleIn(term: PodSelectorTerm, domain: string): string | undefined {
-    const found = this.#pods.find(
-      ({ pod, node }) => node.labels[term.topologyKey] === domain && term.selects(pod),
-    );
-    return found && podName(found.pod);
+    return (this.counts(term) as Counter).examples.get(domain);
   }
 }
 
@@ -134,6 +140,7 @@ function count(counter: Counter, pod: Pod, node: TopologyNode): void {
     if (!included) return;
   }
   counter.byDomain.set(domain, (counter.byDomain.get(domain) ?? 0) + 1);
+  if (!counter.examples.has(domain)) counter.examples.set(domain, podName(pod));
   counter.total++;
 }
 

@@ -42,14 +42,17 @@ export function topologySpreadReasons(
       });
       continue;
     }
-    const term = spreadTerm(topologyKey, constraint.labelSelector, constraint.matchLabelKeys, pod);
-    const filter = inclusionFilter(pod, constraint);
+    const { term, filter } = constraintTerms(pod, constraint);
     const counts = index.counts(term, filter);
-    const domains = eligibleDomains(index, topologyKey, filter, extraDomains);
-    domains.add(domain);
-    let minimum = Number.POSITIVE_INFINITY;
-    for (const d of domains) minimum = Math.min(minimum, counts.byDomain.get(d) ?? 0);
-    if (constraint.minDomains !== undefined && domains.size < constraint.minDomains) minimum = 0;
+    const minimum = minimumCount(
+      index,
+      topologyKey,
+      filter,
+      extraDomains,
+      domain,
+      counts.byDomain,
+      constraint.minDomains,
+    );
     const skew = (counts.byDomain.get(domain) ?? 0) + (term.selects(pod) ? 1 : 0) - minimum;
     if (skew > maxSkew) {
       reasons.push({
@@ -90,13 +93,63 @@ export function inclusionFilter(
   };
 }
 
-function eligibleDomains(
+const termsCache = new WeakMap<Pod, Map<TopologySpreadConstraint, ConstraintTerms>>();
+
+interface ConstraintTerms {
+  readonly term: ReturnType<typeof spreadTerm>;
+  readonly filter: NodeFilter | undefined;
+}
+
+/** A constraint's selector term and inclusion filter, built once per pod (checked against every node). */
+function constraintTerms(pod: Pod, constraint: TopologySpreadConstraint): ConstraintTerms {
+  let byConstraint = termsCache.get(pod);
+  if (byConstraint === undefined) {
+    byConstraint = new Map();
+    termsCache.set(pod, byConstraint);
+  }
+  let terms = byConstraint.get(constraint);
+  if (terms === undefined) {
+    terms = {
+      term: spreadTerm(
+        constraint.topologyKey,
+        constraint.labelSelector,
+        constraint.matchLabelKeys,
+        pod,
+      ),
+      filter: inclusionFilter(pod, constraint),
+    };
+    byConstraint.set(constraint, terms);
+  }
+  return terms;
+}
+
+/**
+ * The global minimum: the least count over the eligible domains (those of included nodes, the
+ * domains new nodes could have, and the node's own), 0 with fewer domains than minDomains. When
+ * more domains are eligible than have any pod, some domain is empty and the minimum is 0 without
+ * looking further — the common case, which keeps a check from scanning every node.
+ */
+function minimumCount(
   index: TopologyIndex,
   topologyKey: string,
   filter: NodeFilter | undefined,
   extraDomains: ExtraDomains,
-): Set<string> {
-  const domains = new Set<string>(index.domains(topologyKey, filter));
-  for (const domain of extraDomains(topologyKey)) domains.add(domain);
-  return domains;
+  domain: string,
+  byDomain: ReadonlyMap<string, number>,
+  minDomains: number | undefined,
+): number {
+  const known = index.domains(topologyKey, filter);
+  const extra = [...extraDomains(topologyKey)].filter((d) => !known.has(d));
+  const own = known.has(domain) || extra.includes(domain) ? 0 : 1;
+  const eligible = known.size + extra.length + own;
+  if (minDomains !== undefined && eligible < minDomains) return 0;
+  if (eligible > byDomain.size) return 0;
+  let minimum = Number.POSITIVE_INFINITY;
+  const visit = (d: string) => {
+    minimum = Math.min(minimum, byDomain.get(d) ?? 0);
+  };
+  for (const d of known) visit(d);
+  for (const d of extra) visit(d);
+  if (own === 1) visit(domain);
+  return minimum;
 }
