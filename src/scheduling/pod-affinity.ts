@@ -13,10 +13,7 @@ import type { TopologyIndex, TopologyNode } from "./topology-index.ts";
  */
 export function podAffinityReasons(pod: Pod, node: TopologyNode, index: TopologyIndex): Reason[] {
   const reasons: Reason[] = [];
-  const affinity = pod.spec.affinity;
-  const required = (
-    affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []
-  ).map((term) => affinityTerm(term, pod, index.namespaces));
+  const { required, anti } = requiredTerms(pod, index);
   if (required.length > 0) {
     const counts = required.map((term) => index.counts(term));
     const firstOfGroup =
@@ -35,20 +32,17 @@ export function podAffinityReasons(pod: Pod, node: TopologyNode, index: Topology
         });
     });
   }
-  (affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).forEach(
-    (raw, termIndex) => {
-      const term = affinityTerm(raw, pod, index.namespaces);
-      const domain = node.labels[term.topologyKey];
-      if (domain === undefined || (index.counts(term).byDomain.get(domain) ?? 0) === 0) return;
-      reasons.push({
-        code: "pod_anti_affinity_conflict",
-        topologyKey: term.topologyKey,
-        termIndex,
-        domain,
-        conflictingPod: index.exampleIn(term, domain) ?? "",
-      });
-    },
-  );
+  anti.forEach((term, termIndex) => {
+    const domain = node.labels[term.topologyKey];
+    if (domain === undefined || (index.counts(term).byDomain.get(domain) ?? 0) === 0) return;
+    reasons.push({
+      code: "pod_anti_affinity_conflict",
+      topologyKey: term.topologyKey,
+      termIndex,
+      domain,
+      conflictingPod: index.exampleIn(term, domain) ?? "",
+    });
+  });
   for (const group of index.antiAffinityGroups()) {
     const domain = node.labels[group.term.topologyKey];
     if (domain === undefined) continue;
@@ -63,6 +57,27 @@ export function podAffinityReasons(pod: Pod, node: TopologyNode, index: Topology
     }
   }
   return reasons;
+}
+
+type Term = ReturnType<typeof affinityTerm>;
+const termsCache = new WeakMap<Pod, { index: TopologyIndex; required: Term[]; anti: Term[] }>();
+
+/** The pod's required affinity and anti-affinity terms, built once per pod and index. */
+export function requiredTerms(pod: Pod, index: TopologyIndex): { required: Term[]; anti: Term[] } {
+  const cached = termsCache.get(pod);
+  if (cached !== undefined && cached.index === index) return cached;
+  const affinity = pod.spec.affinity;
+  const terms = {
+    index,
+    required: (affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(
+      (term) => affinityTerm(term, pod, index.namespaces),
+    ),
+    anti: (affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(
+      (term) => affinityTerm(term, pod, index.namespaces),
+    ),
+  };
+  termsCache.set(pod, terms);
+  return terms;
 }
 
 /** kube-scheduler's InterPodAffinity score: weights of satisfied preferred affinity minus anti-affinity. */

@@ -5,7 +5,7 @@ import type { ClusterSnapshot } from "../cluster/snapshot.ts";
 import { daemonPodFor } from "../cluster/workloads.ts";
 import { addResources, type Resources, subtractResources } from "../resources/resource-list.ts";
 import { hostPortConflicts } from "../scheduling/host-ports.ts";
-import { podAffinityReasons } from "../scheduling/pod-affinity.ts";
+import { podAffinityReasons, requiredTerms } from "../scheduling/pod-affinity.ts";
 import type { NamespaceLabels } from "../scheduling/pod-term.ts";
 import type { Reason } from "../scheduling/reasons.ts";
 import { Requirements } from "../scheduling/requirements.ts";
@@ -231,7 +231,9 @@ class Solver {
     let best:
       | { claim: NewClaim; change: Extract<ClaimChange, { ok: true }>; rise: number }
       | undefined;
+    const admits = this.#hostnameAdmits(attempt);
     for (const claim of this.#claims) {
+      if (admits !== undefined && !admits(claim.node.labels[Labels.hostname] ?? "")) continue;
       const change = this.#change(claim, attempt, extra, true);
       if (!change.ok) continue;
       const rise = change.price - claim.price;
@@ -251,6 +253,25 @@ class Solver {
     if (fresh === undefined) return false;
     this.#commit(fresh, attempt);
     return true;
+  }
+
+  /**
+   * The pod's hostname-keyed required pod (anti-)affinity, as a cheap test of a claim's hostname —
+   * the same conditions podAffinityReasons checks, asked first so most claims cost a map lookup.
+   */
+  #hostnameAdmits(attempt: Attempt): ((hostname: string) => boolean) | undefined {
+    const { required, anti } = requiredTerms(attempt.pod, this.#index);
+    const byHost = (terms: typeof required) =>
+      terms.filter((t) => t.topologyKey === Labels.hostname).map((t) => this.#index.counts(t));
+    const affinity = byHost(required);
+    const antiAffinity = byHost(anti);
+    if (affinity.length === 0 && antiAffinity.length === 0) return undefined;
+    const firstOfGroup =
+      required.every((t) => this.#index.counts(t).total === 0) &&
+      required.every((t) => t.selects(attempt.pod));
+    return (hostname) =>
+      (firstOfGroup || affinity.every((c) => (c.byDomain.get(hostname) ?? 0) > 0)) &&
+      antiAffinity.every((c) => (c.byDomain.get(hostname) ?? 0) === 0);
   }
 
   /** The claim the first pool able to host the pod would open (pools in Karpenter's order). */
