@@ -64,12 +64,14 @@ export function narrowOptions(
   requests: Resources,
   limitRoom: Resources | undefined,
   cheapestOnly = false,
+  ceiling = Number.POSITIVE_INFINITY,
 ): ClaimChange {
   const total = addResources(requests, pool.daemonOverhead);
   const allowed = offeringFilter(requirements);
   const early = cheapestOnly && !hasMinValues(requirements);
   const kept: { candidate: CandidateType; price: number }[] = [];
-  let best = Number.POSITIVE_INFINITY;
+  // When only the cheapest option matters, nothing at or above the caller's ceiling does either.
+  let best = early ? ceiling : Number.POSITIVE_INFINITY;
   let limited = false;
   for (let i = 0; i < candidates.length; i++) {
     if (early && (bounds[i] ?? 0) >= best) break;

@@ -231,21 +231,51 @@ class Solver {
     let best:
       | { claim: NewClaim; change: Extract<ClaimChange, { ok: true }>; rise: number }
       | undefined;
+    // Nothing beats a free fit, and the oldest such claim wins (first fit). Only a claim whose
+    // current cheapest type still holds the pod can be free, so those are tried first; the
+    // others are priced (the least rise, oldest first) only when none is.
     const admits = this.#hostnameAdmits(attempt);
-    for (const claim of this.#claims) {
-      if (admits !== undefined && !admits(claim.node.labels[Labels.hostname] ?? "")) continue;
+    const growing: number[] = [];
+    let order = -1;
+    this.#claims.forEach((claim, i) => {
+      if (best?.rise === 0) return;
+      if (admits !== undefined && !admits(claim.node.labels[Labels.hostname] ?? "")) return;
+      const current = claim.options[0]?.type.allocatable;
+      const total = addResources(claim.requests, attempt.pending.requests);
+      if (current === undefined || !fitsResources(total, current, claim.pool.daemonOverhead)) {
+        growing.push(i);
+        return;
+      }
       const change = this.#change(claim, attempt, extra, true);
-      if (!change.ok) continue;
-      const rise = change.price - claim.price;
-      if (best === undefined || rise < best.rise) best = { claim, change, rise };
-      // Nothing beats a free fit; the oldest such claim wins (first fit).
-      if (rise <= 0) break;
+      if (!change.ok) return;
+      const rise = Math.max(0, change.price - claim.price);
+      if (best === undefined || rise < best.rise || (rise === best.rise && i < order)) {
+        best = { claim, change, rise };
+        order = i;
+      }
+    });
+    let fresh: NewClaim | undefined;
+    if (best === undefined || best.rise > 0) {
+      fresh = this.#input.firstFit ? undefined : this.#firstOpenable(attempt, extra);
+      for (const i of growing) {
+        const claim = this.#claims[i] as NewClaim;
+        // A rise above the best so far, or above a node of its own, is of no use.
+        const useful = Math.min(
+          best?.rise ?? Number.POSITIVE_INFINITY,
+          fresh?.price ?? Number.POSITIVE_INFINITY,
+        );
+        const change = this.#change(claim, attempt, extra, true, claim.price + useful + 1e-9);
+        if (!change.ok) continue;
+        const rise = change.price - claim.price;
+        if (best === undefined || rise < best.rise || (rise === best.rise && i < order)) {
+          best = { claim, change, rise };
+          order = i;
+        }
+      }
     }
     // Growing a claim must cost no more than a node of its own: the objective is price, not count.
-    const fresh =
-      best !== undefined && (best.rise <= 0 || this.#input.firstFit)
-        ? undefined
-        : this.#firstOpenable(attempt, extra);
+    if (best !== undefined && (best.rise <= 0 || this.#input.firstFit)) fresh = undefined;
+    else if (best === undefined && this.#input.firstFit) fresh = this.#firstOpenable(attempt, extra);
     if (best !== undefined && (fresh === undefined || best.rise <= fresh.price)) {
       this.#apply(best.claim, attempt, extra);
       return true;
@@ -292,6 +322,7 @@ class Solver {
     attempt: Attempt,
     extra: ExtraDomains,
     cheapestOnly: boolean,
+    ceiling = Number.POSITIVE_INFINITY,
   ): ClaimChange {
     const requests = addResources(claim.requests, attempt.pending.requests);
     if (!fitsResources(requests, claim.largest, claim.pool.daemonOverhead))
@@ -311,6 +342,7 @@ class Solver {
       requests,
       this.#limitRoom(claim.pool, claim.committed),
       cheapestOnly,
+      ceiling,
     );
   }
 
