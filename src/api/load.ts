@@ -90,21 +90,24 @@ export function loadManifests(
 export function parseManifestText(text: string, file: string): LoadResult {
   const errors: LoadError[] = [];
   const documents: { value: unknown; documentIndex: number }[] = [];
-  parseAllDocuments(text).forEach((document, documentIndex) => {
-    if (document.errors.length > 0) {
-      for (const error of document.errors) {
-        const line = error.linePos?.[0]?.line;
-        errors.push({
-          file,
-          documentIndex,
-          message: `${line ? `line ${line}: ` : ""}${error.message.split("\n")[0]}`,
-        });
+  const json = parseJson(text);
+  if (json !== undefined) documents.push({ value: json, documentIndex: 0 });
+  else
+    parseAllDocuments(text).forEach((document, documentIndex) => {
+      if (document.errors.length > 0) {
+        for (const error of document.errors) {
+          const line = error.linePos?.[0]?.line;
+          errors.push({
+            file,
+            documentIndex,
+            message: `${line ? `line ${line}: ` : ""}${error.message.split("\n")[0]}`,
+          });
+        }
+        return;
       }
-      return;
-    }
-    const value = document.toJS();
-    if (value !== null && value !== undefined) documents.push({ value, documentIndex });
-  });
+      const value = document.toJS();
+      if (value !== null && value !== undefined) documents.push({ value, documentIndex });
+    });
   const decoded = decodeObjects(
     documents.flatMap(({ value, documentIndex }) =>
       expandList(value).map((object) => ({ object, documentIndex })),
@@ -112,6 +115,21 @@ export function parseManifestText(text: string, file: string): LoadResult {
     file,
   );
   return { ...decoded, errors: [...errors, ...decoded.errors] };
+}
+
+/**
+ * JSON is YAML, but the YAML parser is an order of magnitude slower on large JSON (a 5 000-pod
+ * snapshot: 1 s against 50 ms): text that looks like JSON and parses as JSON takes the fast path.
+ * Anything else, including broken JSON, goes to the YAML parser, whose errors carry line numbers.
+ */
+function parseJson(text: string): unknown {
+  const first = text.trimStart()[0];
+  if (first !== "{" && first !== "[") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Validates already-parsed objects, applying defaults; the library's `plan(objects)` uses it. */
