@@ -32,13 +32,18 @@ export function instanceTypes(): object[] {
         for (const ratio of ratios) {
           const memory = cpu * ratio;
           const base = 0.02 * cpu + 0.005 * memory;
-          const price = base * (arch === "arm64" ? 0.85 : 1) * (1 + families.indexOf(family) * 0.03);
+          const price =
+            base * (arch === "arm64" ? 0.85 : 1) * (1 + families.indexOf(family) * 0.03);
           types.push({
             apiVersion: "carpool.dev/v1alpha1",
             kind: "InstanceType",
             metadata: { name: `${family}${ratio}-${arch}.${cpu}x` },
             spec: {
-              capacity: { cpu: String(cpu), memory: `${memory}Gi`, pods: String(Math.min(250, 8 + cpu * 8)) },
+              capacity: {
+                cpu: String(cpu),
+                memory: `${memory}Gi`,
+                pods: String(Math.min(250, 8 + cpu * 8)),
+              },
               overhead: { cpu: "100m", memory: "300Mi" },
               labels: { "kubernetes.io/arch": arch, "example.com/family": family },
               offerings: zones.flatMap((zone) => [
@@ -79,9 +84,24 @@ export function pods(count: number): object[] {
     };
     if (kind === 1) spec.topologySpreadConstraints = spread("topology.kubernetes.io/zone");
     if (kind === 2) spec.topologySpreadConstraints = spread("kubernetes.io/hostname");
-    if (kind === 3) spec.affinity = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: term("kubernetes.io/hostname") } };
-    if (kind === 4) spec.affinity = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: term("topology.kubernetes.io/zone") } };
-    if (kind === 5) spec.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: term("kubernetes.io/hostname") } };
+    if (kind === 3)
+      spec.affinity = {
+        podAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: term("kubernetes.io/hostname"),
+        },
+      };
+    if (kind === 4)
+      spec.affinity = {
+        podAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: term("topology.kubernetes.io/zone"),
+        },
+      };
+    if (kind === 5)
+      spec.affinity = {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: term("kubernetes.io/hostname"),
+        },
+      };
     result.push({
       apiVersion: "v1",
       kind: "Pod",
@@ -101,7 +121,9 @@ export function nodePool(): object {
       template: {
         spec: {
           nodeClassRef: { group: "carpool.dev", kind: "BenchNodeClass", name: "default" },
-          requirements: [{ key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] }],
+          requirements: [
+            { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
+          ],
         },
       },
     },
@@ -109,5 +131,9 @@ export function nodePool(): object {
 }
 
 export function mix(count: number): object {
-  return { apiVersion: "v1", kind: "List", items: [nodePool(), ...instanceTypes(), ...pods(count)] };
+  return {
+    apiVersion: "v1",
+    kind: "List",
+    items: [nodePool(), ...instanceTypes(), ...pods(count)],
+  };
 }

@@ -3,12 +3,22 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import type { InstanceTypeObject } from "../src/api/instancetype.ts";
+import { awsCatalog } from "../src/catalog/aws-catalog.ts";
+import type { InstanceType } from "../src/catalog/instance-type.ts";
+import { catalogFromInstanceTypes } from "../src/catalog/user-catalog.ts";
+import { addResources, type Resources } from "../src/resources/resource-list.ts";
+import { podRequests } from "../src/scheduling/pod-requests.ts";
+import { mix } from "./karpenter-mix.ts";
+import { lowerBound } from "./lower-bound.ts";
 import { dayScenario } from "./sim-day.ts";
+import { disruptionSnapshot, plainPods } from "./snapshots.ts";
 
 /**
- * `npm run bench`: one JSON line per case, timed end to end through `bin/carpool` (process start
- * included), the median of `BENCH_RUNS` runs (default 3). Performance is measured here, never in
- * tests: these machines are shared and noisy.
+ * `npm run bench [CASE ...]`: one JSON line per case — wall seconds end to end through
+ * `bin/carpool` (process start included), the median of BENCH_RUNS runs (default 3; one for the
+ * largest sizes), pods per second, nodes, hourly cost, cost over the LP lower bound, peak RSS.
+ * Performance is measured here, never in tests: these machines are shared and noisy.
  */
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), "carpool-bench-"));
@@ -17,45 +27,143 @@ const timed = existsSync("/usr/bin/time");
 interface Case {
   readonly name: string;
   readonly size: number;
+  readonly runs?: number;
   readonly args: readonly string[];
-  readonly figures: (output: unknown) => Record<string, unknown>;
+  readonly figures: (output: string) => Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+
+function write(name: string, value: unknown, yaml = false): string {
+  const file = join(dir, name);
+  writeFileSync(file, yaml ? stringify(value) : JSON.stringify(value));
+  return file;
+}
+
+/** Demand of the pods in a List, in scheduler units. */
+function demandOf(list: { items: { kind: string }[] }): Resources {
+  let demand: Resources = {};
+  for (const item of list.items) {
+    if (item.kind !== "Pod") continue;
+    const requests = podRequests(item as never);
+    if (requests.ok) demand = addResources(demand, requests.requests);
+  }
+  return demand;
+}
+
+const onDemand = (type: InstanceType) =>
+  type.offerings.find((o) => o.available && o.capacityType === "on-demand")?.price;
+
+function planCase(
+  name: string,
+  size: number,
+  list: { items: object[] },
+  types: () => readonly InstanceType[],
+  caseRuns?: number,
+): Case {
+  const file = write(`${name}-${size}.json`, list);
+  return {
+    name,
+    size,
+    ...(caseRuns !== undefined && { runs: caseRuns }),
+    args: ["plan", "-f", file, "-o", "json"],
+    figures: async (output) => {
+      const plan = JSON.parse(output) as {
+        summary: { newNodes: number; hourlyCost: number; unschedulable: number; pods: number };
+      };
+      const bound = await lowerBound(types(), demandOf(list as never), onDemand);
+      return {
+        nodes: plan.summary.newNodes,
+        unschedulable: plan.summary.unschedulable,
+        hourlyCost: plan.summary.hourlyCost,
+        lowerBound: Math.round(bound * 1e4) / 1e4,
+        costRatio: Math.round((plan.summary.hourlyCost / bound) * 1000) / 1000,
+      };
+    },
+  };
+}
+
+function karpenterMix(size: number): Case {
+  const list = mix(size) as { items: object[] };
+  const types = () =>
+    catalogFromInstanceTypes(
+      list.items.filter(
+        (o) => (o as { kind: string }).kind === "InstanceType",
+      ) as InstanceTypeObject[],
+    ).catalog.instanceTypes;
+  return planCase("karpenter-mix", size, list, types, size >= 20_000 ? 1 : undefined);
+}
+
+function awsPlain(size: number): Case {
+  return planCase(
+    "aws-plain",
+    size,
+    plainPods(size) as { items: object[] },
+    () => awsCatalog("us-east-1").instanceTypes,
+  );
+}
+
+function disruption(nodes: number, pods: number): Case {
+  const file = write(`disruption-${nodes}.json`, disruptionSnapshot(nodes, pods));
+  return {
+    name: "disruption-pass",
+    size: nodes,
+    args: ["disrupt", "-f", file, "--now", "2026-11-25T00:00:00Z", "-o", "json"],
+    figures: (output) => {
+      const plan = JSON.parse(output) as {
+        commands: unknown[];
+        summary: { disrupted: number; hourlyCostBefore: number; hourlyCostAfter: number };
+      };
+      return {
+        pods,
+        commands: plan.commands.length,
+        disrupted: plan.summary.disrupted,
+        hourlyCost: plan.summary.hourlyCostAfter,
+        hourlyCostBefore: plan.summary.hourlyCostBefore,
+      };
+    },
+  };
 }
 
 function simulateDay(nodes: number): Case {
-  const file = join(dir, `day-${nodes}.yaml`);
-  writeFileSync(file, stringify(dayScenario(nodes)));
+  const file = write(`day-${nodes}.yaml`, dayScenario(nodes), true);
   return {
     name: "simulate-day",
     size: nodes,
+    runs: 1,
     args: ["simulate", file, "-o", "json"],
     figures: (output) => {
-      const r = output as {
+      const r = JSON.parse(output) as {
         summary: { nodes: { peak: number; launched: number }; cost: { total: number } };
         violations: unknown[];
-        events: unknown[];
       };
       return {
         nodes: r.summary.nodes.peak,
         launched: r.summary.nodes.launched,
         cost: r.summary.cost.total,
         violations: r.violations.length,
-        events: r.events.length,
       };
     },
   };
 }
 
-const only = process.argv.slice(2);
-const cases = [simulateDay(500)].filter((c) => only.length === 0 || only.includes(c.name));
+const help: Case = { name: "help-cold-start", size: 1, args: ["--help"], figures: () => ({}) };
 
-for (const c of cases) {
+const all = (): Case[] => [
+  help,
+  ...[100, 1000, 5000, 20_000].map(karpenterMix),
+  awsPlain(10_000),
+  disruption(1000, 20_000),
+  simulateDay(500),
+];
+
+const only = process.argv.slice(2);
+for (const c of all().filter((c) => only.length === 0 || only.includes(c.name))) {
   const seconds: number[] = [];
-  let figures: Record<string, unknown> = {};
+  let output = "";
   let rssKiB: number | undefined;
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
+  for (let i = 0; i < (c.runs ?? runs); i++) {
     // GNU time reports the peak RSS; without it the run is timed alone.
     const command = timed ? ["/usr/bin/time", "-f", "%M", process.execPath] : [process.execPath];
+    const start = performance.now();
     const result = spawnSync(command[0] ?? "", [...command.slice(1), "bin/carpool", ...c.args], {
       encoding: "utf8",
       maxBuffer: 1 << 30,
@@ -63,17 +171,19 @@ for (const c of cases) {
     seconds.push((performance.now() - start) / 1000);
     if (result.status !== 0) throw new Error(`${c.name}: exit ${result.status}: ${result.stderr}`);
     if (timed) rssKiB = Number(result.stderr.trim().split("\n").at(-1));
-    figures = c.figures(JSON.parse(result.stdout));
+    output = result.stdout;
   }
   seconds.sort((a, b) => a - b);
   const median = seconds[Math.floor(seconds.length / 2)] ?? 0;
+  const pods = c.name === "karpenter-mix" || c.name === "aws-plain" ? c.size : undefined;
   console.log(
     JSON.stringify({
       name: c.name,
       size: c.size,
-      seconds: Math.round(median * 100) / 100,
-      runs,
-      ...figures,
+      seconds: Math.round(median * 1000) / 1000,
+      runs: seconds.length,
+      ...(pods !== undefined && { podsPerSecond: Math.round(pods / median) }),
+      ...(await c.figures(output)),
       peakRssMiB: rssKiB === undefined ? null : Math.round(rssKiB / 1024),
     }),
   );
