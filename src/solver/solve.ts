@@ -237,12 +237,15 @@ class Solver {
     const admits = this.#hostnameAdmits(attempt);
     const growing: number[] = [];
     let order = -1;
+    const requests = attempt.pending.requests;
     this.#claims.forEach((claim, i) => {
       if (best?.rise === 0) return;
       if (admits !== undefined && !admits(claim.node.labels[Labels.hostname] ?? "")) return;
       const current = claim.options[0]?.type.allocatable;
-      const total = addResources(claim.requests, attempt.pending.requests);
-      if (current === undefined || !fitsResources(total, current, claim.pool.daemonOverhead)) {
+      if (
+        current === undefined ||
+        !fitsBeside(requests, claim.requests, current, claim.pool.daemonOverhead)
+      ) {
         growing.push(i);
         return;
       }
@@ -257,7 +260,9 @@ class Solver {
     let fresh: NewClaim | undefined;
     if (best === undefined || best.rise > 0) {
       fresh = this.#input.firstFit ? undefined : this.#firstOpenable(attempt, extra);
-      for (const i of growing) {
+      // Older claims are mostly full: only the most recent ones are priced for growth, which
+      // bounds the work per pod (Karpenter itself stops at the first claim that fits).
+      for (const i of growing.slice(-GrowthWindow)) {
         const claim = this.#claims[i] as NewClaim;
         // A rise above the best so far, or above a node of its own, is of no use.
         const useful = Math.min(
@@ -275,7 +280,8 @@ class Solver {
     }
     // Growing a claim must cost no more than a node of its own: the objective is price, not count.
     if (best !== undefined && (best.rise <= 0 || this.#input.firstFit)) fresh = undefined;
-    else if (best === undefined && this.#input.firstFit) fresh = this.#firstOpenable(attempt, extra);
+    else if (best === undefined && this.#input.firstFit)
+      fresh = this.#firstOpenable(attempt, extra);
     if (best !== undefined && (fresh === undefined || best.rise <= fresh.price)) {
       this.#apply(best.claim, attempt, extra);
       return true;
@@ -541,6 +547,25 @@ class Solver {
     const opened = this.#open(pool, attempt, extra);
     return opened.ok ? [] : opened.reasons;
   }
+}
+
+/** How many of the most recent claims a pod that fits no claim as it is may grow. */
+const GrowthWindow = 64;
+
+/** Whether `extra` fits beside `used` and the overhead in `allocatable`, without building the sum. */
+function fitsBeside(
+  extra: Resources,
+  used: Resources,
+  allocatable: Resources,
+  overhead: Resources,
+): boolean {
+  for (const resource in extra) {
+    const wanted = extra[resource] ?? 0;
+    if (wanted <= 0) continue;
+    const left = (allocatable[resource] ?? 0) - (used[resource] ?? 0) - (overhead[resource] ?? 0);
+    if (wanted > left) return false;
+  }
+  return true;
 }
 
 type Opened =
