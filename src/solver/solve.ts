@@ -105,6 +105,11 @@ class Solver {
   readonly #onExisting = new Map<string, PendingPod[]>();
   readonly #extraDomains = new Map<string, ExtraDomains>();
   readonly #input: SolverInput;
+  /** Fresh claims already worked out, by pod shape (see #freshShapeKey). */
+  readonly #freshShapes = new Map<
+    string,
+    { requirements: Requirements; change: Extract<ClaimChange, { ok: true }> }
+  >();
 
   constructor(input: SolverInput) {
     this.#input = input;
@@ -377,9 +382,14 @@ class Solver {
     const gate = this.#poolGate(pool, attempt, pool.requirements);
     if (gate.length > 0) return { ok: false, reasons: gate };
     const name = `${pool.name}-${this.#claimCount.get(pool.name) ?? 0}`;
-    let requirements = pool.requirements
-      .intersect(attempt.requirements)
-      .intersect(Requirements.from([{ key: Labels.hostname, operator: "In", values: [name] }]));
+    const hostname = Requirements.from([{ key: Labels.hostname, operator: "In", values: [name] }]);
+    // Without inter-pod rules in play, what a fresh claim would be depends only on the pool and
+    // the pod's requirements and requests: pods of one shape share the work.
+    const shapeKey = this.#freshShapeKey(pool, attempt);
+    const known = shapeKey === undefined ? undefined : this.#freshShapes.get(shapeKey);
+    if (known !== undefined)
+      return this.#freshClaim(name, pool, known.requirements.intersect(hostname), known.change);
+    let requirements = pool.requirements.intersect(attempt.requirements);
     const room = this.#limitRoom(pool, {});
     const narrow = (r: Requirements) =>
       narrowOptions(
@@ -428,9 +438,18 @@ class Solver {
       requirements = chosen.requirements;
       change = chosen.change;
     }
-    const node = claimNode(name, pool, requirements);
-    const topology = this.#topologyReasons(attempt, node, extra);
+    const topology = this.#topologyReasons(attempt, claimNode(name, pool, requirements), extra);
     if (topology.length > 0) return { ok: false, reasons: topology };
+    if (shapeKey !== undefined) this.#freshShapes.set(shapeKey, { requirements, change });
+    return this.#freshClaim(name, pool, requirements.intersect(hostname), change);
+  }
+
+  #freshClaim(
+    name: string,
+    pool: PoolTemplate,
+    requirements: Requirements,
+    change: Extract<ClaimChange, { ok: true }>,
+  ): Opened {
     const claim: NewClaim = {
       name,
       pool,
@@ -441,11 +460,35 @@ class Solver {
       pods: [],
       requests: {},
       ports: [],
-      node,
+      node: claimNode(name, pool, requirements),
       price: change.price,
       committed: change.options[0]?.type.capacity ?? {},
     };
     return { ok: true, claim };
+  }
+
+  /**
+   * The key under which a fresh claim for this pod on this pool can be remembered, or undefined
+   * when topology could tell two such claims apart: the pod has required pod (anti-)affinity or a
+   * DoNotSchedule spread constraint, some placed pod's anti-affinity spans more than a node, or
+   * the pool's limits shrink as claims are planned.
+   */
+  #freshShapeKey(pool: PoolTemplate, attempt: Attempt): string | undefined {
+    if (pool.limits !== undefined) return undefined;
+    const spec = attempt.pod.spec;
+    if (spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length)
+      return undefined;
+    if (spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length)
+      return undefined;
+    if ((spec.topologySpreadConstraints ?? []).some((c) => c.whenUnsatisfiable === "DoNotSchedule"))
+      return undefined;
+    for (const group of this.#index.antiAffinityGroups())
+      if (group.term.topologyKey !== Labels.hostname) return undefined;
+    const requests = Object.entries(attempt.pending.requests)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([r, v]) => `${r}=${v}`)
+      .join(",");
+    return `${pool.name}|${attempt.requirements}|${requests}|${JSON.stringify(spec.tolerations ?? [])}`;
   }
 
   #commit(claim: NewClaim, attempt: Attempt): void {
