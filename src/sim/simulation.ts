@@ -87,6 +87,11 @@ class Simulation {
   readonly #options: SimulateOptions;
   #loopQueued = false;
   #provisionAt: number | undefined;
+  /**
+   * Pods already handed to provisioning. A pod the provisioner could not place is not handed over
+   * again at once — only when capacity goes away (a node or claim deleted) or on the periodic loop
+   * — so pods waiting for a pool limit do not re-run the solver every second.
+   */
   #batched = new Set<string>();
   #unschedulable = new Set<string>();
   #disruptionVersion = -1;
@@ -147,7 +152,10 @@ class Simulation {
     (this.#scenario.definition.spec.events ?? []).forEach((event, i) => {
       this.#engine.after(parseDuration(event.at), () => this.#scenarioEvent(i));
     });
-    this.#periodic(LoopEveryMs, () => this.#loop());
+    this.#periodic(LoopEveryMs, () => {
+      this.#batched = new Set();
+      return this.#loop();
+    });
     this.#periodic(SampleEveryMs, () => this.#sample(), 0);
     this.#periodic(10_000, () => this.#disrupt());
     this.#kick();
@@ -230,7 +238,6 @@ class Simulation {
     }
     this.#provisionAt = undefined;
     this.#batcher.reset();
-    this.#batched = new Set();
     const pending = this.#store
       .listNow("Pod")
       .filter(
@@ -278,6 +285,7 @@ class Simulation {
         this.#createdAt.set(key, this.#engine.elapsed());
     }
     if (kind === "NodeClaim" && !deleted) this.#watchLaunch(object as NodeClaim);
+    if ((kind === "NodeClaim" || kind === "Node") && deleted) this.#batched = new Set();
     this.#kick();
   }
 

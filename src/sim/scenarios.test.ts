@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadScenario } from "./scenario.ts";
+import { simulate } from "./simulation.ts";
+
+async function run(name: string) {
+  const loaded = loadScenario(`examples/scenarios/${name}.yaml`);
+  if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join("\n"));
+  return simulate(loaded.scenario);
+}
+
+describe("the bundled scenarios", () => {
+  it("eks-daily-traffic: every pod scheduled, nodes follow the traffic down, no violations", async () => {
+    const result = await run("eks-daily-traffic");
+    assert.deepEqual(result.violations, []);
+    assert.equal(result.summary.pods.neverScheduled, 0);
+    assert.ok(result.summary.nodes.final < result.summary.nodes.peak / 2);
+    assert.ok(result.summary.disruptions.Empty + result.summary.disruptions.Underutilized > 0);
+  });
+  it("gpu-batch-burst: the GPU pool stays within its limit and goes back to nothing", async () => {
+    const result = await run("gpu-batch-burst");
+    assert.deepEqual(result.violations, []);
+    const gpuNodes = result.samples.map((s) => s.nodesByPool.gpu ?? 0);
+    assert.ok(Math.max(...gpuNodes) <= 16, "16 GPUs at most, one per node");
+    assert.equal(gpuNodes.at(-1), 0);
+    assert.equal(result.summary.pods.neverScheduled, 0);
+  });
+  it("k3s-edge: runs on the site's own machines only", async () => {
+    const result = await run("k3s-edge");
+    assert.deepEqual(result.violations, []);
+    const launched = result.events
+      .filter((e) => e.kind === "NodeClaimLaunched")
+      .map((e) => e.message);
+    assert.ok(
+      launched.every((m) => /^(nuc-small|nuc-large|jetson-orin|pi5) /.test(m)),
+      launched.join("\n"),
+    );
+  });
+  it("fault-storm: interruptions and capacity shortages handled without losing pods", async () => {
+    const result = await run("fault-storm");
+    assert.deepEqual(result.violations, []);
+    assert.ok(result.summary.disruptions.Interrupted >= 5);
+    assert.ok(result.events.some((e) => e.kind === "InsufficientCapacity"));
+    assert.equal(result.samples.at(-1)?.pendingPods, 0);
+  });
+});
