@@ -1,4 +1,5 @@
 import type { TSchema } from "@sinclair/typebox";
+import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value, type ValueError, ValueErrorType } from "@sinclair/typebox/value";
 
 /** One problem with an object: where (`spec.template.spec.taints[1].effect`) and what. */
@@ -21,6 +22,8 @@ export function fieldPath(pointer: string): string {
 
 /** Every structural error of `value` against `schema`, one per field, in plain words. */
 export function structuralErrors(schema: TSchema, value: unknown): FieldError[] {
+  // Most objects are valid: a compiled check answers that fast; errors are walked only on failure.
+  if (compiled(schema).Check(value)) return [];
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   for (const error of Value.Errors(schema, value)) {
@@ -31,6 +34,17 @@ export function structuralErrors(schema: TSchema, value: unknown): FieldError[] 
     errors.push({ path, message: describe(error) });
   }
   return errors;
+}
+
+const checks = new WeakMap<TSchema, TypeCheck<TSchema>>();
+
+function compiled(schema: TSchema): TypeCheck<TSchema> {
+  let check = checks.get(schema);
+  if (check === undefined) {
+    check = TypeCompiler.Compile(schema);
+    checks.set(schema, check);
+  }
+  return check;
 }
 
 function describe(error: ValueError): string {

@@ -105,6 +105,8 @@ class Solver {
   readonly #onExisting = new Map<string, PendingPod[]>();
   readonly #extraDomains = new Map<string, ExtraDomains>();
   readonly #input: SolverInput;
+  /** The options of fresh claims, by pool, requirements and requests (pools without limits). */
+  readonly #freshOptions = new Map<string, ClaimChange>();
   /** Fresh claims already worked out, by pod shape (see #freshShapeKey). */
   readonly #freshShapes = new Map<
     string,
@@ -391,8 +393,16 @@ class Solver {
       return this.#freshClaim(name, pool, known.requirements.intersect(hostname), known.change);
     let requirements = pool.requirements.intersect(attempt.requirements);
     const room = this.#limitRoom(pool, {});
-    const narrow = (r: Requirements) =>
-      narrowOptions(
+    const requestsKey = room === undefined ? resourcesKey(attempt.pending.requests) : undefined;
+    const narrow = (r: Requirements): ClaimChange => {
+      // Without limits, a fresh claim's options depend only on the pool, requirements and requests.
+      const key =
+        requestsKey === undefined
+          ? undefined
+          : `${pool.name}|${r}|${attempt.requirements}|${requestsKey}`;
+      const cached = key === undefined ? undefined : this.#freshOptions.get(key);
+      if (cached !== undefined) return cached;
+      const change = narrowOptions(
         pool.instanceTypes,
         pool.cheapestPrices,
         pool,
@@ -401,6 +411,9 @@ class Solver {
         attempt.pending.requests,
         room,
       );
+      if (key !== undefined) this.#freshOptions.set(key, change);
+      return change;
+    };
     let change = narrow(requirements);
     if (!change.ok) {
       // Placement only asks whether the pool can; the reason is worked out when explaining.
@@ -484,10 +497,7 @@ class Solver {
       return undefined;
     for (const group of this.#index.antiAffinityGroups())
       if (group.term.topologyKey !== Labels.hostname) return undefined;
-    const requests = Object.entries(attempt.pending.requests)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([r, v]) => `${r}=${v}`)
-      .join(",");
+    const requests = resourcesKey(attempt.pending.requests);
     return `${pool.name}|${attempt.requirements}|${requests}|${JSON.stringify(spec.tolerations ?? [])}`;
   }
 
@@ -590,6 +600,13 @@ class Solver {
     const opened = this.#open(pool, attempt, extra);
     return opened.ok ? [] : opened.reasons;
   }
+}
+
+function resourcesKey(resources: Resources): string {
+  return Object.entries(resources)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([r, v]) => `${r}=${v}`)
+    .join(",");
 }
 
 /** How many of the most recent claims a pod that fits no claim as it is may grow. */
