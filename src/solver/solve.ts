@@ -290,7 +290,7 @@ class Solver {
     else if (best === undefined && this.#input.firstFit)
       fresh = this.#firstOpenable(attempt, extra);
     if (best !== undefined && (fresh === undefined || best.rise <= fresh.price)) {
-      this.#apply(best.claim, attempt, extra);
+      this.#apply(best.claim, attempt);
       return true;
     }
     if (fresh === undefined) return false;
@@ -359,15 +359,26 @@ class Solver {
     );
   }
 
-  #apply(claim: NewClaim, attempt: Attempt, extra: ExtraDomains): void {
-    const change = this.#change(claim, attempt, extra, false);
+  /** Puts the pod on the claim that `#change` just priced: the gates passed, only the options narrow. */
+  #apply(claim: NewClaim, attempt: Attempt): void {
+    const change = narrowOptions(
+      claim.options,
+      claim.prices,
+      claim.pool,
+      claim.requirements.intersect(attempt.requirements),
+      attempt.requirements,
+      addResources(claim.requests, attempt.pending.requests),
+      this.#limitRoom(claim.pool, claim.committed),
+    );
     if (!change.ok) throw new Error(`claim ${claim.name} priced a pod it then could not take`);
     const committed = change.options[0]?.type.capacity ?? {};
     this.#count(claim.pool.name, subtractResources(committed, claim.committed));
     claim.requirements = change.requirements;
+    // The largest allocatable changes only when an option is dropped.
+    if (change.options.length !== claim.options.length)
+      claim.largest = largestAllocatable(change.options);
     claim.options = change.options;
     claim.prices = change.prices;
-    claim.largest = largestAllocatable(change.options);
     claim.price = change.price;
     claim.committed = committed;
     claim.requests = addResources(claim.requests, attempt.pending.requests);
