@@ -105,6 +105,9 @@ class Solver {
   readonly #onExisting = new Map<string, PendingPod[]>();
   readonly #extraDomains = new Map<string, ExtraDomains>();
   readonly #input: SolverInput;
+  /** Each claim's free cpu on its current cheapest type, by position in #claims. */
+  readonly #freeCpu: number[] = [];
+  readonly #position = new Map<NewClaim, number>();
   /** The options of fresh claims, by pool, requirements and requests (pools without limits). */
   readonly #freshOptions = new Map<string, ClaimChange>();
   /** Fresh claims already worked out, by pod shape (see #freshShapeKey). */
@@ -245,11 +248,15 @@ class Solver {
     const growing: number[] = [];
     let order = -1;
     const requests = attempt.pending.requests;
+    const cpu = requests.cpu ?? 0;
     this.#claims.forEach((claim, i) => {
       if (best?.rise === 0) return;
+      // Most claims are turned away by their free cpu alone, a number kept per claim.
+      const roomy = (this.#freeCpu[i] ?? 0) >= cpu;
       if (admits !== undefined && !admits(claim.node.labels[Labels.hostname] ?? "")) return;
       const current = claim.options[0]?.type.allocatable;
       if (
+        !roomy ||
         current === undefined ||
         !fitsBeside(requests, claim.requests, current, claim.pool.daemonOverhead)
       ) {
@@ -384,6 +391,8 @@ class Solver {
     claim.requests = addResources(claim.requests, attempt.pending.requests);
     claim.pods.push(attempt.pending);
     claim.ports.push(...attempt.pending.ports);
+    const position = this.#position.get(claim);
+    if (position !== undefined) this.#freeCpu[position] = freeCpu(claim);
     this.#index.addPod(attempt.pod, claim.name);
   }
 
@@ -517,7 +526,9 @@ class Solver {
     claim.pods.push(attempt.pending);
     claim.requests = attempt.pending.requests;
     claim.ports.push(...attempt.pending.ports);
+    this.#position.set(claim, this.#claims.length);
     this.#claims.push(claim);
+    this.#freeCpu.push(freeCpu(claim));
     this.#count(claim.pool.name, claim.committed);
     this.#index.addNode(claim.node);
     this.#index.addPod(attempt.pod, claim.name);
@@ -611,6 +622,12 @@ class Solver {
     const opened = this.#open(pool, attempt, extra);
     return opened.ok ? [] : opened.reasons;
   }
+}
+
+/** Cpu left on the claim's current cheapest type beside its pods and daemonsets. */
+function freeCpu(claim: NewClaim): number {
+  const allocatable = claim.options[0]?.type.allocatable.cpu ?? 0;
+  return allocatable - (claim.pool.daemonOverhead.cpu ?? 0) - (claim.requests.cpu ?? 0);
 }
 
 function resourcesKey(resources: Resources): string {
