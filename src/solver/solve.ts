@@ -108,6 +108,7 @@ class Solver {
   /** Each claim's free cpu on its current cheapest type, by position in #claims. */
   readonly #freeCpu: number[] = [];
   readonly #position = new Map<NewClaim, number>();
+  readonly #roomy = new BlockMax();
   /** The options of fresh claims, by pool, requirements and requests (pools without limits). */
   readonly #freshOptions = new Map<string, ClaimChange>();
   /** Fresh claims already worked out, by pod shape (see #freshShapeKey). */
@@ -245,38 +246,47 @@ class Solver {
     // current cheapest type still holds the pod can be free, so those are tried first; the
     // others are priced (the least rise, oldest first) only when none is.
     const admits = this.#hostnameAdmits(attempt);
-    const growing: number[] = [];
     let order = -1;
     const requests = attempt.pending.requests;
     const cpu = requests.cpu ?? 0;
-    this.#claims.forEach((claim, i) => {
-      if (best?.rise === 0) return;
-      // Most claims are turned away by their free cpu alone, a number kept per claim.
-      const roomy = (this.#freeCpu[i] ?? 0) >= cpu;
-      if (admits !== undefined && !admits(claim.node.labels[Labels.hostname] ?? "")) return;
+    const holds = (claim: NewClaim, i: number): boolean => {
       const current = claim.options[0]?.type.allocatable;
-      if (
-        !roomy ||
-        current === undefined ||
-        !fitsBeside(requests, claim.requests, current, claim.pool.daemonOverhead)
-      ) {
-        growing.push(i);
-        return;
-      }
+      return (
+        (this.#freeCpu[i] ?? 0) >= cpu &&
+        current !== undefined &&
+        fitsBeside(requests, claim.requests, current, claim.pool.daemonOverhead)
+      );
+    };
+    const admitted = (claim: NewClaim) =>
+      admits === undefined || admits(claim.node.labels[Labels.hostname] ?? "");
+    // Claims with enough free cpu, oldest first, found by block (most claims are full).
+    for (let i = this.#roomy.next(0, cpu); i !== undefined; i = this.#roomy.next(i + 1, cpu)) {
+      const claim = this.#claims[i] as NewClaim;
+      if (!admitted(claim) || !holds(claim, i)) continue;
       const change = this.#change(claim, attempt, extra, true);
-      if (!change.ok) return;
+      if (!change.ok) continue;
       const rise = Math.max(0, change.price - claim.price);
       if (best === undefined || rise < best.rise || (rise === best.rise && i < order)) {
         best = { claim, change, rise };
         order = i;
       }
-    });
+      if (rise === 0) break;
+    }
+    // The claims it could only grow: the most recent ones the pod may go to.
+    const growing: number[] = [];
+    if (best === undefined || best.rise > 0) {
+      for (let i = this.#claims.length - 1; i >= 0 && growing.length < GrowthWindow; i--) {
+        const claim = this.#claims[i] as NewClaim;
+        if (admitted(claim) && !holds(claim, i)) growing.push(i);
+      }
+      growing.reverse();
+    }
     let fresh: NewClaim | undefined;
     if (best === undefined || best.rise > 0) {
       fresh = this.#input.firstFit ? undefined : this.#firstOpenable(attempt, extra);
       // Older claims are mostly full: only the most recent ones are priced for growth, which
       // bounds the work per pod (Karpenter itself stops at the first claim that fits).
-      for (const i of growing.slice(-GrowthWindow)) {
+      for (const i of growing) {
         const claim = this.#claims[i] as NewClaim;
         // A rise above the best so far, or above a node of its own, is of no use.
         const useful = Math.min(
@@ -392,7 +402,10 @@ class Solver {
     claim.pods.push(attempt.pending);
     claim.ports.push(...attempt.pending.ports);
     const position = this.#position.get(claim);
-    if (position !== undefined) this.#freeCpu[position] = freeCpu(claim);
+    if (position !== undefined) {
+      this.#freeCpu[position] = freeCpu(claim);
+      this.#roomy.set(position, this.#freeCpu[position] ?? 0);
+    }
     this.#index.addPod(attempt.pod, claim.name);
   }
 
@@ -529,6 +542,7 @@ class Solver {
     this.#position.set(claim, this.#claims.length);
     this.#claims.push(claim);
     this.#freeCpu.push(freeCpu(claim));
+    this.#roomy.set(this.#claims.length - 1, freeCpu(claim));
     this.#count(claim.pool.name, claim.committed);
     this.#index.addNode(claim.node);
     this.#index.addPod(attempt.pod, claim.name);
@@ -621,6 +635,39 @@ class Solver {
   #dryOpen(pool: PoolTemplate, attempt: Attempt, extra: ExtraDomains): readonly Reason[] {
     const opened = this.#open(pool, attempt, extra);
     return opened.ok ? [] : opened.reasons;
+  }
+}
+
+/**
+ * Values by position with each block's maximum, to find the first position at or after `from`
+ * whose value is at least `min` without visiting every position.
+ */
+class BlockMax {
+  static readonly size = 64;
+  readonly #values: number[] = [];
+  readonly #blocks: number[] = [];
+
+  set(position: number, value: number): void {
+    this.#values[position] = value;
+    const block = Math.floor(position / BlockMax.size);
+    const start = block * BlockMax.size;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = start; i < Math.min(start + BlockMax.size, this.#values.length); i++)
+      max = Math.max(max, this.#values[i] ?? Number.NEGATIVE_INFINITY);
+    this.#blocks[block] = max;
+  }
+
+  next(from: number, min: number): number | undefined {
+    for (let i = from; i < this.#values.length; ) {
+      const block = Math.floor(i / BlockMax.size);
+      if ((this.#blocks[block] ?? Number.NEGATIVE_INFINITY) < min) {
+        i = (block + 1) * BlockMax.size;
+        continue;
+      }
+      if ((this.#values[i] ?? Number.NEGATIVE_INFINITY) >= min) return i;
+      i++;
+    }
+    return undefined;
   }
 }
 
