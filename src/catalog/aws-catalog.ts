@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Labels } from "../api/wellknown.ts";
+import { packageFile } from "../package-files.ts";
 import { type Resources, subtractResources } from "../resources/resource-list.ts";
 import type { AwsCatalogData, AwsInstanceTypeData } from "./aws-catalog-data.ts";
 import { awsOverhead, defaultEphemeralStorage, vmMemoryOverhead } from "./aws-overhead.ts";
@@ -18,7 +19,7 @@ export function awsCatalog(region = "us-east-1"): Catalog {
   const cached = catalogs.get(region);
   if (cached !== undefined) return cached;
   data ??= JSON.parse(
-    readFileSync(new URL("./data/aws.generated.json", import.meta.url), "utf8"),
+    readFileSync(packageFile("src/catalog/data/aws.generated.json"), "utf8"),
   ) as AwsCatalogData;
   const zones = data.zones[region];
   if (zones === undefined) {
@@ -37,7 +38,7 @@ export function awsCatalog(region = "us-east-1"): Catalog {
 
 export function awsRegions(): string[] {
   data ??= JSON.parse(
-    readFileSync(new URL("./data/aws.generated.json", import.meta.url), "utf8"),
+    readFileSync(packageFile("src/catalog/data/aws.generated.json"), "utf8"),
   ) as AwsCatalogData;
   return Object.keys(data.zones);
 }

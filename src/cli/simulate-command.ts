@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { formatLoadError } from "../api/load.ts";
 import type { KnownObject } from "../api/validate.ts";
+import { packageFile } from "../package-files.ts";
 import { renderSimulationTable } from "../render/simulation.ts";
 import { renderReportHtml } from "../sim/report-html.ts";
 import { loadScenario } from "../sim/scenario.ts";
@@ -16,9 +16,7 @@ export interface SimulateCommandOptions {
 }
 
 /** The bundled demo: a day of EKS-style traffic on spot and on-demand pools. */
-export const DemoScenario = fileURLToPath(
-  new URL("../../examples/scenarios/eks-daily-traffic.yaml", import.meta.url),
-);
+export const DemoScenario = packageFile("examples/scenarios/eks-daily-traffic.yaml");
 
 /** `carpool simulate`: exit 0 with a result (violations included), 2 on invalid input. */
 export async function runSimulate(

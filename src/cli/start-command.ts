@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageFile } from "../package-files.ts";
 import { DemoScenario, runSimulate } from "./simulate-command.ts";
 
 /**
@@ -9,8 +9,7 @@ import { DemoScenario, runSimulate } from "./simulate-command.ts";
  * output and the HTML report in `reports/demo.html`.
  */
 export async function runStart(): Promise<number> {
-  const root = fileURLToPath(new URL("../../", import.meta.url));
-  const reports = join(root, "reports");
+  const reports = packageFile("reports");
   mkdirSync(reports, { recursive: true });
   process.stdout.write("# carpool simulate examples/scenarios/eks-daily-traffic.yaml\n\n");
   return runSimulate(DemoScenario, {
