@@ -263,55 +263,28 @@ describe("disruption: drift", () => {
     ]);
     assert.deepEqual(summary(plan), []);
   });
-  it("different Karpenter hashes of one version mean drift, named by the field when one differs", () => {
-    const poolObject = pool("default", { consolidateAfter: "Never" }, {});
-    const hashed = {
-      ...poolObject,
-      metadata: {
-        ...poolObject.metadata,
-        annotations: {
-          "karpenter.sh/nodepool-hash": "456",
-          "karpenter.sh/nodepool-hash-version": "v3",
-        },
-      },
+  /** A pool and a claim carrying Karpenter's template hash (`hash@version`). */
+  const hashed = (poolHash: string, claimHash: string) => {
+    const annotations = (text: string) => {
+      const [hash = "", version = ""] = text.split("@");
+      return { "karpenter.sh/nodepool-hash": hash, "karpenter.sh/nodepool-hash-version": version };
     };
-    const plan = disruptOf([
-      hashed,
+    const poolObject = pool("default", { consolidateAfter: "Never" }, {});
+    return disruptOf([
+      { ...poolObject, metadata: { ...poolObject.metadata, annotations: annotations(poolHash) } },
       ...catalog,
-      ...managed("a", "medium", {
-        claimAnnotations: {
-          "karpenter.sh/nodepool-hash": "123",
-          "karpenter.sh/nodepool-hash-version": "v3",
-        },
-      }),
+      ...managed("a", "medium", { claimAnnotations: annotations(claimHash) }),
       bound("p", "a", "3"),
     ]);
-    assert.equal(plan.commands[0]?.why, "drifted: NodePool template changed (hash 123 → 456)");
+  };
+  it("different Karpenter hashes of one version mean drift, named by the field when one differs", () => {
+    assert.equal(
+      hashed("456@v3", "123@v3").commands[0]?.why,
+      "drifted: NodePool template changed (hash 123 → 456)",
+    );
   });
   it("hashes of different versions are not compared (Karpenter re-hashes instead)", () => {
-    const poolObject = pool("default", { consolidateAfter: "Never" }, {});
-    const hashed = {
-      ...poolObject,
-      metadata: {
-        ...poolObject.metadata,
-        annotations: {
-          "karpenter.sh/nodepool-hash": "456",
-          "karpenter.sh/nodepool-hash-version": "v4",
-        },
-      },
-    };
-    const plan = disruptOf([
-      hashed,
-      ...catalog,
-      ...managed("a", "medium", {
-        claimAnnotations: {
-          "karpenter.sh/nodepool-hash": "123",
-          "karpenter.sh/nodepool-hash-version": "v3",
-        },
-      }),
-      bound("p", "a", "3"),
-    ]);
-    assert.deepEqual(summary(plan), []);
+    assert.deepEqual(summary(hashed("456@v4", "123@v3")), []);
   });
   it("an image the EC2NodeClass no longer selects has drifted (AMI drift)", () => {
     const plan = disruptOf([
