@@ -109,6 +109,30 @@ export function narrowOptions(
   };
 }
 
+/**
+ * The options that still hold `requests` (plus the pool's daemonsets), when nothing else about
+ * the claim changed: its requirements are the same, no minValues and no limits apply. The same
+ * answer as narrowOptions in that case, without re-checking requirements and offerings.
+ */
+export function keepFitting(
+  options: readonly CandidateType[],
+  prices: readonly number[],
+  pool: PoolTemplate,
+  requirements: Requirements,
+  requests: Resources,
+): ClaimChange {
+  const total = addResources(requests, pool.daemonOverhead);
+  const kept: CandidateType[] = [];
+  const keptPrices: number[] = [];
+  options.forEach((option, i) => {
+    if (!fitsResources(total, option.type.allocatable, {})) return;
+    kept.push(option);
+    keptPrices.push(prices[i] ?? 0);
+  });
+  if (kept.length === 0) return { ok: false, reasons: [] };
+  return { ok: true, requirements, options: kept, prices: keptPrices, price: keptPrices[0] ?? 0 };
+}
+
 /** Elementwise maximum of the options' allocatable: a pod that does not fit it fits none. */
 export function largestAllocatable(options: readonly CandidateType[]): Resources {
   const largest: Record<string, number> = {};
@@ -120,7 +144,7 @@ export function largestAllocatable(options: readonly CandidateType[]): Resources
   return largest;
 }
 
-function hasMinValues(requirements: Requirements): boolean {
+export function hasMinValues(requirements: Requirements): boolean {
   for (const requirement of requirements.values())
     if (requirement.minValues !== undefined) return true;
   return false;

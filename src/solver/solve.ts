@@ -19,6 +19,8 @@ import { existingFitReasons } from "./fit-existing.ts";
 import {
   type ClaimChange,
   claimNode,
+  hasMinValues,
+  keepFitting,
   largestAllocatable,
   type NewClaim,
   narrowOptions,
@@ -378,15 +380,25 @@ class Solver {
 
   /** Puts the pod on the claim that `#change` just priced: the gates passed, only the options narrow. */
   #apply(claim: NewClaim, attempt: Attempt): void {
-    const change = narrowOptions(
-      claim.options,
-      claim.prices,
-      claim.pool,
-      claim.requirements.intersect(attempt.requirements),
-      attempt.requirements,
-      addResources(claim.requests, attempt.pending.requests),
-      this.#limitRoom(claim.pool, claim.committed),
-    );
+    const requirements = claim.requirements.intersect(attempt.requirements);
+    const requests = addResources(claim.requests, attempt.pending.requests);
+    const room = this.#limitRoom(claim.pool, claim.committed);
+    // Usually the pod changes nothing but the load: only options it outgrows are dropped.
+    const unchanged =
+      room === undefined &&
+      !hasMinValues(requirements) &&
+      `${requirements}` === `${claim.requirements}`;
+    const change = unchanged
+      ? keepFitting(claim.options, claim.prices, claim.pool, requirements, requests)
+      : narrowOptions(
+          claim.options,
+          claim.prices,
+          claim.pool,
+          requirements,
+          attempt.requirements,
+          requests,
+          room,
+        );
     if (!change.ok) throw new Error(`claim ${claim.name} priced a pod it then could not take`);
     const committed = change.options[0]?.type.capacity ?? {};
     this.#count(claim.pool.name, subtractResources(committed, claim.committed));
