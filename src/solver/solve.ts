@@ -403,8 +403,9 @@ class Solver {
     const committed = change.options[0]?.type.capacity ?? {};
     this.#count(claim.pool.name, subtractResources(committed, claim.committed));
     claim.requirements = change.requirements;
-    // The largest allocatable changes only when an option is dropped.
-    if (change.options.length !== claim.options.length)
+    // `largest` only turns pods away early, so an old, larger value is still sound: recompute it
+    // when requirements narrowed (which may drop the big types), not for every pod's load.
+    if (!unchanged && change.options.length !== claim.options.length)
       claim.largest = largestAllocatable(change.options);
     claim.options = change.options;
     claim.prices = change.prices;
