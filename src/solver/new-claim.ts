@@ -133,8 +133,19 @@ export function keepFitting(
   return { ok: true, requirements, options: kept, prices: keptPrices, price: keptPrices[0] ?? 0 };
 }
 
+const largestCache = new WeakMap<readonly CandidateType[], Resources>();
+
 /** Elementwise maximum of the options' allocatable: a pod that does not fit it fits none. */
 export function largestAllocatable(options: readonly CandidateType[]): Resources {
+  let largest = largestCache.get(options);
+  if (largest === undefined) {
+    largest = computeLargest(options);
+    largestCache.set(options, largest);
+  }
+  return largest;
+}
+
+function computeLargest(options: readonly CandidateType[]): Resources {
   const largest: Record<string, number> = {};
   for (const option of options) {
     for (const [resource, amount] of Object.entries(option.type.allocatable)) {

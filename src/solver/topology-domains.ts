@@ -30,7 +30,29 @@ export function topologyKeys(pods: readonly Pod[]): string[] {
  * cheapest allowed offering of the candidate types, then by name; other keys from the candidates'
  * labels or the requirement's values, by name.
  */
+const candidatesCache = new WeakMap<readonly CandidateType[], Map<string, string[]>>();
+
 export function zoneCandidates(
+  key: string,
+  candidates: readonly CandidateType[],
+  requirements: Requirements,
+): string[] {
+  // Fresh claims of one shape share their options: the answer is kept per options list.
+  let byKey = candidatesCache.get(candidates);
+  if (byKey === undefined) {
+    byKey = new Map();
+    candidatesCache.set(candidates, byKey);
+  }
+  const cacheKey = `${key}|${requirements}`;
+  let values = byKey.get(cacheKey);
+  if (values === undefined) {
+    values = computeCandidates(key, candidates, requirements);
+    byKey.set(cacheKey, values);
+  }
+  return values;
+}
+
+function computeCandidates(
   key: string,
   candidates: readonly CandidateType[],
   requirements: Requirements,
