@@ -81,7 +81,9 @@ export function loadScenario(file: string): ScenarioResult {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    return { ok: false, errors: [{ file, message: (error as Error).message }] };
+    const missing = (error as { code?: string }).code === "ENOENT";
+    const message = missing ? "no such file or directory" : (error as Error).message;
+    return { ok: false, errors: [{ file, message }] };
   }
   const documents = parseAllDocuments(text);
   const first = documents[0];
