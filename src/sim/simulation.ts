@@ -17,13 +17,14 @@ import { UnavailableOfferings } from "../controllers/lifecycle/unavailable-offer
 import { Batcher } from "../controllers/provisioning/batcher.ts";
 import { Provisioner } from "../controllers/provisioning/provisioner.ts";
 import { Termination } from "../controllers/termination/termination.ts";
-import { formatDuration, parseDuration } from "../disruption/duration.ts";
+import { parseDuration } from "../disruption/duration.ts";
 import type { InterruptionNotice } from "../ports/interruption-queue.ts";
 import { SimulatedCloud } from "./cloud.ts";
 import { Engine } from "./engine.ts";
-import { type Breach, bindingBreaches, capacityBreaches } from "./invariants.ts";
+import { bindingBreaches } from "./invariants.ts";
+import { isDaemonPod, Observer } from "./observer.ts";
 import { Random } from "./random.ts";
-import type { Sample, SimulationEvent, SimulationResult, Violation } from "./result.ts";
+import type { SimulationResult } from "./result.ts";
 import type { Scenario } from "./scenario.ts";
 import { SchedulerStandIn } from "./scheduler.ts";
 import { InMemoryClusterStore } from "./store.ts";
@@ -35,10 +36,6 @@ const LoopEveryMs = 30_000;
 const SampleEveryMs = 60_000;
 /** A spot instance is reclaimed this long after its interruption notice (EC2: two minutes). */
 const InterruptionWarningMs = 120_000;
-/** A pod pending longer than this, that the provisioner did not call unschedulable, is a violation. */
-const PendingBoundMs = 10 * 60_000;
-/** An instance without a NodeClaim for longer than this is a violation (garbage collection failed). */
-const OrphanBoundMs = 5 * 60_000;
 
 export interface SimulateOptions {
   readonly seed?: number;
@@ -68,10 +65,8 @@ class Simulation {
   readonly #catalog: Catalog;
   readonly #cloud: SimulatedCloud;
   readonly #random: Random;
-  readonly #events: SimulationEvent[] = [];
-  readonly #violations: Violation[] = [];
-  readonly #samples: Sample[] = [];
   readonly #notices: InterruptionNotice[] = [];
+  readonly #observer: Observer;
   readonly #context: ControllerContext;
   readonly #workloads: WorkloadControllers;
   readonly #scheduler: SchedulerStandIn;
@@ -98,13 +93,6 @@ class Simulation {
   #disruptionAt = Number.NEGATIVE_INFINITY;
   #disruptionDeadline: number | undefined;
   #nodes = 0;
-  // Pod accounting for the summary.
-  readonly #createdAt = new Map<string, number>();
-  readonly #pendingSeconds: number[] = [];
-  readonly #everBound = new Set<string>();
-  #maxPending = 0;
-  #peakNodes = 0;
-  readonly #orphanSince = new Map<string, number>();
 
   constructor(scenario: Scenario, extra: readonly KnownObject[], options: SimulateOptions) {
     this.#scenario = scenario;
@@ -116,11 +104,12 @@ class Simulation {
     const objects = [...scenario.objects, ...extra];
     this.#catalog = catalogOf(objects, spec.region ?? "us-east-1");
     this.#cloud = new SimulatedCloud(this.#catalog, this.#engine);
+    this.#observer = new Observer(this.#store, this.#cloud, this.#engine);
     this.#context = {
       store: this.#store,
       cloud: this.#cloud,
       clock: this.#engine,
-      events: { record: (e) => this.#event(e.kind, e.object, e.message) },
+      events: { record: (e) => this.#observer.event(e.kind, e.object, e.message) },
       unavailable: new UnavailableOfferings(),
     };
     this.#workloads = new WorkloadControllers(this.#store);
@@ -137,7 +126,7 @@ class Simulation {
     // Evictions are graceful: a pod protected by karpenter.sh/do-not-disrupt is never evicted.
     this.#store.onEvict = (pod) => {
       if (pod.metadata.annotations?.["karpenter.sh/do-not-disrupt"] === "true")
-        this.#breach([
+        this.#observer.breach([
           {
             invariant: "protected_pod_disrupted",
             object: `Pod/${podKey(pod)}`,
@@ -156,14 +145,19 @@ class Simulation {
       this.#batched = new Set();
       return this.#loop();
     });
-    this.#periodic(SampleEveryMs, () => this.#sample(), 0);
+    this.#periodic(SampleEveryMs, () => this.#observer.sample(this.#unschedulable), 0);
     this.#periodic(10_000, () => this.#disrupt());
     this.#kick();
     await this.#engine.run(this.#durationMs, () =>
       this.#options.onProgress?.(this.#engine.elapsed() / this.#durationMs),
     );
-    this.#sample();
-    return this.#result();
+    this.#observer.sample(this.#unschedulable);
+    return this.#observer.result({
+      scenario: this.#scenario.definition.metadata.name ?? "",
+      seed: this.#seed,
+      durationMs: this.#durationMs,
+      disruptions: { ...this.#disruption.done, Interrupted: this.#interruption.interrupted },
+    });
   }
 
   // --- the control loop -------------------------------------------------------------------
@@ -201,11 +195,9 @@ class Simulation {
         pod.metadata.namespace ?? "default",
       );
       const node = this.#store.getNow("Node", stored?.spec.nodeName ?? "");
-      if (node !== undefined) this.#breach(bindingBreaches(pod, node));
-      this.#everBound.add(key);
+      if (node !== undefined) this.#observer.breach(bindingBreaches(pod, node));
+      this.#observer.bound(key, now);
       this.#unschedulable.delete(key);
-      const created = this.#createdAt.get(key);
-      if (created !== undefined) this.#pendingSeconds.push((now - created) / 1000);
       const duration = pod.metadata.annotations?.[PodDurationAnnotation];
       if (duration !== undefined)
         this.#engine.after(parseDuration(duration), () => this.#complete(pod));
@@ -216,7 +208,7 @@ class Simulation {
   /** Karpenter's batching: provision once the batch has been quiet for 1 s, or after 10 s. */
   #queueProvisioning(unschedulable: readonly Pod[]): void {
     const now = this.#engine.now().getTime();
-    this.#maxPending = Math.max(this.#maxPending, unschedulable.length);
+    this.#observer.pending(unschedulable.length);
     const fresh = unschedulable.filter((p) => !this.#batched.has(podKey(p)));
     if (fresh.length === 0) return;
     for (const pod of fresh) this.#batched.add(podKey(pod));
@@ -279,11 +271,7 @@ class Simulation {
   #onChange(kind: string, object: KnownObject, deleted: boolean): void {
     if (kind === "Pod" && (object as Pod).spec.nodeName && !isDaemonPod(object as Pod))
       this.#podEventNodes.add((object as Pod).spec.nodeName ?? "");
-    if (kind === "Pod" && !deleted) {
-      const key = podKey(object as Pod);
-      if (!this.#createdAt.has(key) && !isDaemonPod(object as Pod))
-        this.#createdAt.set(key, this.#engine.elapsed());
-    }
+    if (kind === "Pod" && !deleted) this.#observer.created(object as Pod);
     if (kind === "NodeClaim" && !deleted) this.#watchLaunch(object as NodeClaim);
     if ((kind === "NodeClaim" || kind === "Node") && deleted) this.#batched = new Set();
     this.#kick();
@@ -360,7 +348,7 @@ class Simulation {
     );
     if (current === undefined || !current.spec.nodeName) return;
     await this.#store.update({ ...current, status: { ...current.status, phase: "Succeeded" } });
-    this.#event("PodSucceeded", `Pod/${podKey(pod)}`, "finished its work");
+    this.#observer.event("PodSucceeded", `Pod/${podKey(pod)}`, "finished its work");
   }
 
   async #scenarioEvent(index: number): Promise<void> {
@@ -372,10 +360,10 @@ class Simulation {
       const { kind, name, namespace, replicas } = event.scale;
       const target = this.#store.getNow(kind as "Deployment", name, namespace ?? "default");
       if (target === undefined)
-        this.#event("ScenarioError", `${kind}/${name}`, "not found, cannot scale");
+        this.#observer.event("ScenarioError", `${kind}/${name}`, "not found, cannot scale");
       else {
         await this.#store.update({ ...target, spec: { ...target.spec, replicas } });
-        this.#event(
+        this.#observer.event(
           "Scaled",
           `${kind}/${namespace ?? "default"}/${name}`,
           `to ${replicas} replicas`,
@@ -390,16 +378,20 @@ class Simulation {
           name,
           namespace: namespace ?? "default",
         });
-        this.#event("Deleted", `${kind}/${namespace ?? "default"}/${name}`, "by the scenario");
+        this.#observer.event(
+          "Deleted",
+          `${kind}/${namespace ?? "default"}/${name}`,
+          "by the scenario",
+        );
       } catch {
-        this.#event("ScenarioError", `${kind}/${name}`, "not found, cannot delete");
+        this.#observer.event("ScenarioError", `${kind}/${name}`, "not found, cannot delete");
       }
     }
     if (event.interrupt !== undefined) this.#interrupt(event.interrupt);
     if (event.unavailable !== undefined) {
       const { for: span, ...match } = event.unavailable;
       this.#cloud.makeUnavailable(match, this.#engine.now().getTime() + parseDuration(span));
-      this.#event(
+      this.#observer.event(
         "CapacityShortage",
         `Offerings/${match.instanceType ?? "*"}/${match.zone ?? "*"}/${match.capacityType ?? "*"}`,
         `no capacity for ${span}`,
@@ -422,7 +414,11 @@ class Simulation {
     );
     for (const instance of victims) {
       this.#notices.push({ providerID: instance.providerID, kind: "SpotInterruption" });
-      this.#event("InterruptionNotice", `Instance/${instance.providerID}`, "reclaimed in 2m");
+      this.#observer.event(
+        "InterruptionNotice",
+        `Instance/${instance.providerID}`,
+        "reclaimed in 2m",
+      );
       this.#engine.after(InterruptionWarningMs, () => this.#reclaim(instance.providerID));
     }
     this.#kick();
@@ -444,7 +440,7 @@ class Simulation {
         namespace: pod.metadata.namespace,
       });
     await this.#store.delete({ kind: "Node", name: node.metadata.name ?? "" });
-    this.#event(
+    this.#observer.event(
       "InstanceReclaimed",
       `Instance/${providerID}`,
       `Node/${node.metadata.name} is gone`,
@@ -464,96 +460,7 @@ class Simulation {
         ...object,
         metadata: { ...object.metadata, resourceVersion: undefined },
       });
-    this.#event("Applied", `${object.kind}/${object.metadata.name}`, "by the scenario");
-  }
-
-  // --- observation ------------------------------------------------------------------------
-
-  #sample(): void {
-    const now = this.#engine.elapsed();
-    const nodes = this.#store.listNow("Node");
-    const pods = this.#store
-      .listNow("Pod")
-      .filter((p) => !isDaemonPod(p) && p.status?.phase !== "Succeeded");
-    const pending = pods.filter((p) => !p.spec.nodeName);
-    const byPool: Record<string, number> = {};
-    const byCapacityType: Record<string, number> = {};
-    for (const node of nodes) {
-      const pool = node.metadata.labels?.[Labels.nodePool] ?? "(none)";
-      const capacityType = node.metadata.labels?.[Labels.capacityType] ?? "(unknown)";
-      byPool[pool] = (byPool[pool] ?? 0) + 1;
-      byCapacityType[capacityType] = (byCapacityType[capacityType] ?? 0) + 1;
-    }
-    this.#peakNodes = Math.max(this.#peakNodes, nodes.length);
-    this.#maxPending = Math.max(this.#maxPending, pending.length);
-    const last = this.#samples.at(-1);
-    if (last === undefined || last.seconds !== now / 1000) {
-      this.#samples.push({
-        t: formatGoDuration(now),
-        seconds: now / 1000,
-        nodes: nodes.length,
-        pendingPods: pending.length,
-        runningPods: pods.length - pending.length,
-        hourlyCost: round6(this.#cloud.cost(this.#engine.now().getTime()).hourly),
-        nodesByPool: byPool,
-        nodesByCapacityType: byCapacityType,
-      });
-    }
-    this.#checkInvariants(nodes, pending, now);
-  }
-
-  #checkInvariants(nodes: readonly Node[], pending: readonly Pod[], now: number): void {
-    this.#breach(
-      capacityBreaches(
-        nodes,
-        this.#store.listNow("Pod"),
-        this.#store.listNow("NodeClaim"),
-        this.#store.listNow("NodePool"),
-      ),
-    );
-    for (const pod of pending) {
-      const key = podKey(pod);
-      const since = this.#createdAt.get(key) ?? now;
-      if (now - since > PendingBoundMs && !this.#unschedulable.has(key))
-        this.#breach([
-          {
-            invariant: "pending_too_long",
-            object: `Pod/${key}`,
-            message: `pending for ${formatDuration(now - since)}, though not reported unschedulable`,
-          },
-        ]);
-    }
-    const claimed = new Set(this.#store.listNow("NodeClaim").map((c) => c.status?.providerID));
-    for (const instance of this.#cloud.running()) {
-      if (claimed.has(instance.providerID)) {
-        this.#orphanSince.delete(instance.providerID);
-        continue;
-      }
-      const since = this.#orphanSince.get(instance.providerID) ?? now;
-      this.#orphanSince.set(instance.providerID, since);
-      if (now - since > OrphanBoundMs)
-        this.#breach([
-          {
-            invariant: "orphan_instance",
-            object: `Instance/${instance.providerID}`,
-            message: "runs without a NodeClaim",
-          },
-        ]);
-    }
-  }
-
-  #breach(breaches: readonly Breach[]): void {
-    const t = formatGoDuration(this.#engine.elapsed());
-    for (const b of breaches) {
-      // One report per broken invariant and object: a lasting breach is not repeated every minute.
-      if (this.#violations.some((v) => v.invariant === b.invariant && v.object === b.object))
-        continue;
-      this.#violations.push({ t, ...b });
-    }
-  }
-
-  #event(kind: string, object: string, message: string): void {
-    this.#events.push({ t: formatGoDuration(this.#engine.elapsed()), kind, object, message });
+    this.#observer.event("Applied", `${object.kind}/${object.metadata.name}`, "by the scenario");
   }
 
   #periodic(everyMs: number, action: () => Promise<void> | void, firstMs = everyMs): void {
@@ -563,71 +470,10 @@ class Simulation {
     };
     this.#engine.after(firstMs, tick);
   }
-
-  #result(): SimulationResult {
-    const endMs = this.#engine.now().getTime();
-    const cost = this.#cloud.cost(endMs);
-    const instances = this.#cloud.all();
-    const pods = this.#store.listNow("Pod").filter((p) => !isDaemonPod(p));
-    const seconds = [...this.#pendingSeconds].sort((a, b) => a - b);
-    return {
-      apiVersion: "carpool.dev/v1alpha1",
-      kind: "SimulationResult",
-      scenario: this.#scenario.definition.metadata.name ?? "",
-      seed: this.#seed,
-      summary: {
-        duration: formatGoDuration(this.#durationMs),
-        pods: {
-          created: this.#createdAt.size,
-          maxPending: this.#maxPending,
-          pendingSecondsP50: percentile(seconds, 0.5),
-          pendingSecondsP99: percentile(seconds, 0.99),
-          neverScheduled: pods.filter((p) => !this.#everBound.has(podKey(p)) && !p.spec.nodeName)
-            .length,
-        },
-        nodes: {
-          launched: instances.length,
-          terminated: instances.filter((i) => i.terminatedAt !== undefined).length,
-          peak: this.#peakNodes,
-          final: this.#store.listNow("Node").length,
-        },
-        cost: { total: round6(cost.total), finalHourly: round6(cost.hourly) },
-        disruptions: { ...this.#disruption.done, Interrupted: this.#interruption.interrupted },
-      },
-      samples: this.#samples,
-      events: this.#events,
-      violations: this.#violations,
-    };
-  }
 }
 
 function catalogOf(objects: readonly KnownObject[], region: string): Catalog {
   const types = objects.filter((o): o is InstanceTypeObject => o.kind === "InstanceType");
   if (types.length === 0) return awsCatalog(region);
   return catalogFromInstanceTypes(types).catalog;
-}
-
-function isDaemonPod(pod: Pod): boolean {
-  return (pod.metadata.ownerReferences ?? []).some((o) => o.kind === "DaemonSet");
-}
-
-/** Go's time.Duration String: `0s`, `1m30s`, `6h0m0s`. */
-export function formatGoDuration(ms: number): string {
-  const total = Math.round(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return `${h}h${m}m${s}s`;
-  if (m > 0) return `${m}m${s}s`;
-  return `${s}s`;
-}
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-  return Math.round((sorted[Math.max(0, index)] ?? 0) * 10) / 10;
-}
-
-function round6(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }
