@@ -1,5 +1,6 @@
 import { decodeScenario } from "../src/sim/scenario.ts";
 import { simulate } from "../src/sim/simulation.ts";
+import { generalPool } from "./snapshots.ts";
 
 /**
  * A day of a cluster that peaks at about `nodes` nodes: ten deployments of 1-cpu pods on an
@@ -26,25 +27,15 @@ export function dayScenario(nodes: number): unknown {
       duration: "24h",
       seed: 1,
       objects: [
-        {
-          apiVersion: "karpenter.sh/v1",
-          kind: "NodePool",
-          metadata: { name: "general" },
-          spec: {
-            template: {
-              spec: {
-                nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" },
-                requirements: [
-                  { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
-                  { key: "karpenter.k8s.aws/instance-cpu", operator: "In", values: ["8"] },
-                  { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
-                  { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
-                ],
-              },
-            },
-            disruption: { consolidateAfter: "5m", budgets: [{ nodes: "10%" }] },
-          },
-        },
+        generalPool(
+          "10%",
+          [
+            { key: "karpenter.k8s.aws/instance-cpu", operator: "In", values: ["8"] },
+            { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
+            { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+          ],
+          { consolidateAfter: "5m" },
+        ),
         ...Array.from({ length: deployments }, (_, i) => ({
           apiVersion: "apps/v1",
           kind: "Deployment",

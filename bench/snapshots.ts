@@ -3,7 +3,12 @@
 const cpus = [100, 250, 500, 1000, 1500];
 const memories = [128, 256, 512, 1024, 2048, 4096];
 
-export function generalPool(budget?: string): object {
+/** An on-demand pool of the built-in AWS catalog, with more requirements and a budget if given. */
+export function generalPool(
+  budget?: string,
+  requirements: readonly object[] = [],
+  disruption: Record<string, unknown> = {},
+): object {
   return {
     apiVersion: "karpenter.sh/v1",
     kind: "NodePool",
@@ -14,11 +19,12 @@ export function generalPool(budget?: string): object {
           nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" },
           requirements: [
             { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
+            ...requirements,
           ],
         },
       },
       ...(budget !== undefined && {
-        disruption: { consolidateAfter: "0s", budgets: [{ nodes: budget }] },
+        disruption: { consolidateAfter: "0s", ...disruption, budgets: [{ nodes: budget }] },
       }),
     },
   };

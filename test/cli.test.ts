@@ -100,6 +100,66 @@ describe("carpool disrupt: the contract's edges", () => {
       "hourlyCostAfter",
     ]);
   });
+  it("--no-spot-to-spot turns spot-to-spot consolidation off, as Karpenter's feature gate does", () => {
+    const dir = mkdtempSync(join(tmpdir(), "carpool-cli-"));
+    const file = join(dir, "spot.json");
+    const type = (name: string, cpu: number, price: number) => ({
+      apiVersion: "carpool.dev/v1alpha1",
+      kind: "InstanceType",
+      metadata: { name },
+      spec: {
+        capacity: { cpu: String(cpu), memory: "16Gi", pods: "110" },
+        offerings: [{ zone: "z1", capacityType: "spot", price }],
+      },
+    });
+    const items = [
+      {
+        apiVersion: "karpenter.sh/v1",
+        kind: "NodePool",
+        metadata: { name: "default" },
+        spec: {
+          template: {
+            spec: { nodeClassRef: { group: "g", kind: "k", name: "n" }, requirements: [] },
+          },
+          disruption: { consolidateAfter: "0s" },
+        },
+      },
+      type("big", 8, 0.5),
+      ...Array.from({ length: 20 }, (_, i) =>
+        type(`s${String(i).padStart(2, "0")}`, 4, 0.01 + i / 1000),
+      ),
+      {
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: {
+          name: "a",
+          labels: {
+            "karpenter.sh/nodepool": "default",
+            "node.kubernetes.io/instance-type": "big",
+            "topology.kubernetes.io/zone": "z1",
+            "karpenter.sh/capacity-type": "spot",
+          },
+        },
+        status: { allocatable: { cpu: "8", memory: "16Gi", pods: "110" } },
+      },
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "p", namespace: "default" },
+        spec: { nodeName: "a", containers: [{ name: "c", resources: { requests: { cpu: "1" } } }] },
+      },
+    ];
+    writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "List", items }));
+    const on = JSON.parse(carpool(["disrupt", "-f", file, "-o", "json"]).stdout);
+    const off = JSON.parse(
+      carpool(["disrupt", "-f", file, "-o", "json", "--no-spot-to-spot"]).stdout,
+    );
+    assert.equal(on.commands.length, 1);
+    assert.deepEqual(off.commands, []);
+    assert.deepEqual(off.blocked, [
+      { node: "a", reason: "spot-to-spot consolidation is disabled" },
+    ]);
+  });
   it("a --now that is not RFC 3339 is invalid input (exit 2)", () => {
     const result = carpool(["disrupt", "-f", "examples/disruption", "--now", "yesterday"]);
     assert.equal(result.status, 2);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { defaultNodePool, type NodePool } from "./nodepool.ts";
-import { type KnownObject, validateObject } from "./validate.ts";
+import { type KnownObject, NamespacedKinds, validateObject } from "./validate.ts";
 
 /** Where an object came from: the file (or "-" for standard input) and its document index. */
 export interface ObjectSource {
@@ -184,17 +184,7 @@ function identify(object: unknown): { kind?: string; name?: string } {
 /** Defaults the API server or Karpenter would apply: pods live in "default"; NodePool defaults. */
 function withDefaults(object: KnownObject): KnownObject {
   if (object.kind === "NodePool") return defaultNodePool(object as NodePool);
-  const namespaced = [
-    "Pod",
-    "Deployment",
-    "ReplicaSet",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "PodDisruptionBudget",
-    "PersistentVolumeClaim",
-  ];
-  if (namespaced.includes(object.kind) && object.metadata.namespace === undefined) {
+  if (NamespacedKinds.has(object.kind) && object.metadata.namespace === undefined) {
     return { ...object, metadata: { ...object.metadata, namespace: "default" } } as KnownObject;
   }
   return object;

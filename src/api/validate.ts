@@ -53,6 +53,18 @@ export type KnownObject =
   | EC2NodeClass
   | InstanceTypeObject;
 
+/** The kinds carpool reads that live in a namespace (`default` when the manifest gives none). */
+export const NamespacedKinds: ReadonlySet<KnownObject["kind"]> = new Set([
+  "Pod",
+  "Deployment",
+  "ReplicaSet",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+  "PodDisruptionBudget",
+  "PersistentVolumeClaim",
+]);
+
 interface KindRules {
   readonly schema: TSchema;
   readonly rules: (object: never) => FieldError[];

@@ -391,6 +391,18 @@ describe("disruption: consolidation", () => {
     assert.equal(plan.commands[0]?.savings, 0.13);
     assert.deepEqual(plan.commands[0]?.replacements[0]?.instanceTypeOptions, ["small", "medium"]);
   });
+  it("room scattered over other nodes does not hide a cheaper replacement (the solver-skipping bound stays sound)", () => {
+    // b has 0.5 cpu free: too little for p, so p needs a node of its own — a small beats a large.
+    const plan = disruptOf([
+      pool(),
+      ...catalog,
+      ...managed("a", "large"),
+      ...managed("b", "medium"),
+      bound("p", "a", "1"),
+      bound("q", "b", "3500m"),
+    ]);
+    assert.deepEqual(summary(plan), ["Underutilized replace a → small"]);
+  });
   it("no command when the only placement is not cheaper", () => {
     const plan = disruptOf([
       pool(),

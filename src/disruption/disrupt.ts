@@ -140,7 +140,7 @@ class Disruption {
   /** Empty nodes (nothing but daemonset pods) go first and together: nothing has to move. */
   #emptiness(): void {
     const empty = this.#sorted(
-      this.#candidates().filter((n) => n.pods.filter(isReschedulable).length === 0),
+      this.#managed().filter((n) => n.pods.filter(isReschedulable).length === 0),
     );
     const chosen: ModelNode[] = [];
     for (const node of empty) {
@@ -163,7 +163,7 @@ class Disruption {
 
   /** Drifted nodes are replaced one at a time, with as many new nodes as their pods need. */
   #drift(): void {
-    const drifted = this.#sorted(this.#candidates())
+    const drifted = this.#sorted(this.#managed())
       .map((node) => ({ node, drift: this.#driftOf(node) }))
       .filter((d) => d.drift.length > 0);
     for (const { node, drift } of drifted) {
@@ -282,7 +282,7 @@ class Disruption {
   #consolidationCandidates(): ModelNode[] {
     const taken = new Map<string, number>();
     const result: ModelNode[] = [];
-    for (const node of this.#sorted(this.#candidates())) {
+    for (const node of this.#sorted(this.#managed())) {
       const pool = node.pool?.metadata.name ?? "";
       const block =
         this.#gracefulBlock(node) ??
@@ -416,11 +416,6 @@ class Disruption {
     return this.#model
       .nodes()
       .filter((n) => n.pool !== undefined && !n.replacement && !n.disrupting);
-  }
-
-  /** Managed nodes not protected by an annotation or an initialising claim. */
-  #candidates(): ModelNode[] {
-    return this.#managed();
   }
 
   /** What protects a node from any graceful disruption: do-not-disrupt, not initialized, its PDBs. */

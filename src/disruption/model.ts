@@ -86,7 +86,8 @@ export class ClusterModel {
       const claim = claimsByNode.get(name);
       const labels = { ...claim?.metadata.labels, ...node.metadata.labels };
       const poolName = labels[Labels.nodePool];
-      const created = node.metadata.creationTimestamp ?? claim?.metadata.creationTimestamp;
+      // Karpenter counts a node's lifetime (expireAfter) from its NodeClaim's creation.
+      const created = claim?.metadata.creationTimestamp ?? node.metadata.creationTimestamp;
       this.#nodes.set(name, {
         name,
         node,

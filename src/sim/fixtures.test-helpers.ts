@@ -1,4 +1,5 @@
-import { instanceType, nodePool } from "../solver/fixtures.test-helpers.ts";
+import { pool as disruptionPool } from "../disruption/fixtures.test-helpers.ts";
+import { instanceType } from "../solver/fixtures.test-helpers.ts";
 import type { SimulationResult } from "./result.ts";
 import { decodeScenario } from "./scenario.ts";
 import { simulate } from "./simulation.ts";
@@ -10,16 +11,13 @@ export const catalog = [
   instanceType("large", 8, 32, 0.18),
 ];
 
+/** A pool that consolidates a minute after its last pod event, with no budget to speak of. */
 export function pool(
   name = "default",
   disruption: Record<string, unknown> = {},
   template: Record<string, unknown> = {},
 ) {
-  return nodePool(
-    name,
-    { disruption: { consolidateAfter: "1m", budgets: [{ nodes: "100%" }], ...disruption } },
-    template,
-  );
+  return disruptionPool(name, { consolidateAfter: "1m", ...disruption }, template);
 }
 
 export function deployment(

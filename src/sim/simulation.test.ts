@@ -153,6 +153,25 @@ describe("simulation: disruption", () => {
   });
 });
 
+describe("simulation: expiration", () => {
+  it("expired nodes are deleted at once and their pods get new nodes (Karpenter v1: forceful)", async () => {
+    const result = await run({
+      duration: "1h",
+      objects: [
+        pool("default", { budgets: [{ nodes: "0" }] }, { expireAfter: "20m" }),
+        ...catalog,
+        deployment("web", 2, "1"),
+      ],
+    });
+    assert.ok(result.summary.disruptions.Expired >= 1, JSON.stringify(result.summary.disruptions));
+    assert.ok(
+      result.events.some((e) => e.kind === "DisruptionDelete" && /Expired/.test(e.message)),
+    );
+    assert.equal(result.samples.at(-1)?.runningPods, 2);
+    assert.deepEqual(result.violations, []);
+  });
+});
+
 describe("simulation: faults", () => {
   it("a spot interruption cordons the node, launches its replacement at once, and loses no pod", async () => {
     const spot = [instanceType("spot-medium", 4, 16, 0.03, { capacityType: "spot" })];

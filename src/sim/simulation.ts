@@ -78,6 +78,8 @@ class Simulation {
   readonly #podEvents: PodEvents;
   /** Nodes a pod was bound to or left since the last loop. */
   #podEventNodes = new Set<string>();
+  /** Instances whose kubelet is already on its way to join. */
+  readonly #launching = new Set<string>();
   readonly #batcher = new Batcher();
   readonly #options: SimulateOptions;
   #loopQueued = false;
@@ -290,8 +292,6 @@ class Simulation {
       parseDuration(provider.registrationLatency ?? "20s");
     this.#engine.after(latency, () => this.#join(claim));
   }
-
-  readonly #launching = new Set<string>();
 
   async #join(claim: NodeClaim): Promise<void> {
     const current = this.#store.getNow("NodeClaim", claim.metadata.name ?? "");

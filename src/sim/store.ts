@@ -1,5 +1,6 @@
 import type { Pod } from "../api/pod.ts";
 import type { PodDisruptionBudget } from "../api/policy.ts";
+import { NamespacedKinds } from "../api/validate.ts";
 import { podKey } from "../cluster/snapshot.ts";
 import { EvictionBudgets } from "../disruption/pdb.ts";
 import {
@@ -179,17 +180,6 @@ export class InMemoryClusterStore implements ClusterStore {
   }
 }
 
-const namespaced = new Set<Kind>([
-  "Pod",
-  "Deployment",
-  "ReplicaSet",
-  "StatefulSet",
-  "DaemonSet",
-  "Job",
-  "PodDisruptionBudget",
-  "PersistentVolumeClaim",
-]);
-
 function keyOf(kind: Kind, name: string, namespace: string | undefined): string {
-  return namespaced.has(kind) ? `${namespace ?? "default"}/${name}` : name;
+  return NamespacedKinds.has(kind) ? `${namespace ?? "default"}/${name}` : name;
 }

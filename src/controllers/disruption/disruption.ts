@@ -122,9 +122,11 @@ export class Disruption {
             (pool) => `${pool}-r${String(this.#replacements++).padStart(4, "0")}`,
           );
     this.#record(
-      `Disruption${command.action === "delete" ? "Delete" : "Replace"}`,
+      `Disruption${replacements.length === 0 ? "Delete" : "Replace"}`,
       command,
-      `${command.why}; saves $${command.savings.toFixed(4)}/h${replacements.length > 0 ? `; launching ${replacements.join(", ")} first` : ""}`,
+      command.reason === "Expired"
+        ? `${command.why}; its pods get new nodes from the provisioner`
+        : `${command.why}; saves $${command.savings.toFixed(4)}/h${replacements.length > 0 ? `; launching ${replacements.join(", ")} first` : ""}`,
     );
     this.#inFlight = { command, replacements, since: now };
     await this.#advance(now);
