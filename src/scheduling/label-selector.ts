@@ -10,9 +10,9 @@ export type Labels = Readonly<Record<string, string>>;
  */
 export function selectorMatches(selector: LabelSelector | undefined, labels: Labels): boolean {
   if (selector === undefined) return false;
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[key] !== value) return false;
-  }
+  const matchLabels = selector.matchLabels;
+  if (matchLabels !== undefined)
+    for (const key in matchLabels) if (labels[key] !== matchLabels[key]) return false;
   for (const expression of selector.matchExpressions ?? []) {
     const value = labels[expression.key];
     const values = expression.values ?? [];

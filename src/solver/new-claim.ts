@@ -133,6 +133,38 @@ export function keepFitting(
   return { ok: true, requirements, options: kept, prices: keptPrices, price: keptPrices[0] ?? 0 };
 }
 
+/**
+ * The same change as keepFitting, done lazily while a claim is being filled: only the options
+ * ahead of the cheapest one that still holds `requests` are dropped, so the first option is
+ * exact (it prices the claim) and later ones may have been outgrown. `keepFitting` settles the
+ * list once the claim is complete.
+ */
+export function dropOutgrown(
+  options: readonly CandidateType[],
+  prices: readonly number[],
+  pool: PoolTemplate,
+  requirements: Requirements,
+  requests: Resources,
+): ClaimChange {
+  const total = addResources(requests, pool.daemonOverhead);
+  let first = 0;
+  while (
+    first < options.length &&
+    !fitsResources(total, options[first]?.type.allocatable ?? {}, {})
+  )
+    first++;
+  if (first === options.length) return { ok: false, reasons: [] };
+  if (first === 0) return { ok: true, requirements, options, prices, price: prices[0] ?? 0 };
+  const kept = prices.slice(first);
+  return {
+    ok: true,
+    requirements,
+    options: options.slice(first),
+    prices: kept,
+    price: kept[0] ?? 0,
+  };
+}
+
 const largestCache = new WeakMap<readonly CandidateType[], Resources>();
 
 /** Elementwise maximum of the options' allocatable: a pod that does not fit it fits none. */

@@ -19,6 +19,7 @@ import { existingFitReasons } from "./fit-existing.ts";
 import {
   type ClaimChange,
   claimNode,
+  dropOutgrown,
   hasMinValues,
   keepFitting,
   largestAllocatable,
@@ -205,6 +206,20 @@ class Solver {
         return outcome === undefined ? [] : [{ pending: f.pending, last: outcome }];
       });
     }
+    // Claims were filled lazily (see dropOutgrown): their options are settled now.
+    for (const claim of this.#claims) {
+      const settled = keepFitting(
+        claim.options,
+        claim.prices,
+        claim.pool,
+        claim.requirements,
+        claim.requests,
+      );
+      if (settled.ok) {
+        claim.options = settled.options;
+        claim.prices = settled.prices;
+      }
+    }
     return {
       claims: this.#claims,
       onExisting: this.#onExisting,
@@ -389,7 +404,7 @@ class Solver {
       !hasMinValues(requirements) &&
       `${requirements}` === `${claim.requirements}`;
     const change = unchanged
-      ? keepFitting(claim.options, claim.prices, claim.pool, requirements, requests)
+      ? dropOutgrown(claim.options, claim.prices, claim.pool, requirements, requests)
       : narrowOptions(
           claim.options,
           claim.prices,
