@@ -43,11 +43,11 @@ export function podAffinityReasons(pod: Pod, node: TopologyNode, index: Topology
       conflictingPod: index.exampleIn(term, domain) ?? "",
     });
   });
-  for (const group of index.antiAffinityGroups()) {
+  for (const group of index.antiAffinityGroupsSelecting(pod)) {
     const domain = node.labels[group.term.topologyKey];
     if (domain === undefined) continue;
     const existingPod = group.domains.get(domain);
-    if (existingPod !== undefined && group.term.selects(pod)) {
+    if (existingPod !== undefined) {
       reasons.push({
         code: "existing_pod_anti_affinity",
         topologyKey: group.term.topologyKey,

@@ -47,11 +47,9 @@ export function affinityTerm(
   return {
     key: `${term.topologyKey}|${namespaceKey}|${JSON.stringify(selector ?? null)}`,
     topologyKey: term.topologyKey,
-    selects: remembered(
-      (pod) =>
-        (everyNamespace || allowed.has(pod.metadata.namespace ?? "default")) &&
-        selectorMatches(selector, pod.metadata.labels ?? {}),
-    ),
+    selects: (pod) =>
+      (everyNamespace || allowed.has(pod.metadata.namespace ?? "default")) &&
+      selectorMatches(selector, pod.metadata.labels ?? {}),
   };
 }
 
@@ -67,27 +65,9 @@ export function spreadTerm(
   return {
     key: `${topologyKey}|${namespace}|${JSON.stringify(selector ?? null)}`,
     topologyKey,
-    selects: remembered(
-      (pod) =>
-        (pod.metadata.namespace ?? "default") === namespace &&
-        selectorMatches(selector, pod.metadata.labels ?? {}),
-    ),
-  };
-}
-
-/**
- * A term's verdict on each pod, worked out once: the solver asks the same term about the same
- * pod for every node it weighs, and pod objects are never changed in place.
- */
-function remembered(selects: (pod: Pod) => boolean): (pod: Pod) => boolean {
-  const verdicts = new WeakMap<Pod, boolean>();
-  return (pod) => {
-    let verdict = verdicts.get(pod);
-    if (verdict === undefined) {
-      verdict = selects(pod);
-      verdicts.set(pod, verdict);
-    }
-    return verdict;
+    selects: (pod) =>
+      (pod.metadata.namespace ?? "default") === namespace &&
+      selectorMatches(selector, pod.metadata.labels ?? {}),
   };
 }
 

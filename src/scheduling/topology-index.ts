@@ -122,6 +122,30 @@ export class TopologyIndex {
     return this.#antiAffinity.values();
   }
 
+  /** The last answer of antiAffinityGroupsSelecting: the solver asks about one pod many times running. */
+  #selecting: { pod: Pod; seen: number; groups: AntiAffinityGroup[] } | undefined;
+
+  /**
+   * The placed pods' required anti-affinity groups whose term selects `pod` (the symmetric half
+   * of InterPodAffinity). Groups only ever get added, so the answer is extended, not redone.
+   */
+  antiAffinityGroupsSelecting(pod: Pod): readonly AntiAffinityGroup[] {
+    let memo = this.#selecting;
+    if (memo === undefined || memo.pod !== pod) {
+      memo = { pod, seen: 0, groups: [] };
+      this.#selecting = memo;
+    }
+    if (memo.seen < this.#antiAffinity.size) {
+      let i = 0;
+      for (const group of this.#antiAffinity.values()) {
+        if (i++ < memo.seen) continue;
+        if (group.term.selects(pod)) memo.groups.push(group);
+      }
+      memo.seen = this.#antiAffinity.size;
+    }
+    return memo.groups;
+  }
+
   /** A pod the term selects in the domain, to name in a reason (only looked for on failure). */
   exampleIn(term: PodSelectorTerm, domain: string): string | undefined {
     return (this.counts(term) as Counter).examples.get(domain);
