@@ -11,12 +11,19 @@ import type { Resources } from "../src/resources/resource-list.ts";
 const highsLoader = ((highsModule as unknown as { default?: unknown }).default ??
   highsModule) as unknown as (typeof highsModule)["default"];
 
+/** HiGHS, loaded once. */
+export function loadHighs(): ReturnType<typeof highsLoader> {
+  highs ??= highsLoader();
+  return highs;
+}
+let highs: ReturnType<typeof highsLoader> | undefined;
+
 export async function lowerBound(
   types: readonly InstanceType[],
   demand: Resources,
   priceOf: (type: InstanceType) => number | undefined,
 ): Promise<number> {
-  const highs = await highsLoader();
+  const solver = await loadHighs();
   const usable = types
     .map((type, i) => ({ type, price: priceOf(type), name: `x${i}` }))
     .filter((t): t is { type: InstanceType; price: number; name: string } => t.price !== undefined);
@@ -33,7 +40,7 @@ export async function lowerBound(
     ...usable.map((t) => ` ${t.name} >= 0`),
     "End",
   ];
-  const result = highs.solve(lines.join("\n"), { output_flag: false });
+  const result = solver.solve(lines.join("\n"), { output_flag: false });
   if (result.Status !== "Optimal") throw new Error(`lower bound: ${result.Status}`);
   return result.ObjectiveValue;
 }
