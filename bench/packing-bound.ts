@@ -97,13 +97,16 @@ export async function packingBound(
   let bound = 0;
   let restricted = Number.POSITIVE_INFINITY;
   let rounds = 0;
+  // Rounds price columns with the knapsack's LP relaxation where the search is cut short; once
+  // they stall, a certifying round settles those knapsacks exactly (HiGHS MIP).
+  let certify = false;
   for (; rounds < MaxRounds; rounds++) {
     const solved = solveRestricted(highs, shapes, columns);
     restricted = solved.value;
     let worstRatio = 1;
     let added = 0;
     for (const type of nodeTypes) {
-      const best = bestMix(highs, shapes, solved.duals, type, SearchLimit);
+      const best = bestMix(highs, shapes, solved.duals, type, certify);
       if (best.bound > Epsilon) worstRatio = Math.min(worstRatio, type.price / best.bound);
       if (best.value > type.price + 1e-7 && add({ type, mix: best.mix })) added++;
     }
@@ -113,7 +116,8 @@ export async function packingBound(
     );
     bound = Math.max(bound, dualTotal * worstRatio);
     if (restricted - bound < 1e-6 * restricted) break;
-    if (added === 0) break;
+    if (added === 0 && certify) break;
+    certify = added === 0;
   }
   return { bound, restricted, columns: columns.length, rounds: rounds + 1 };
 }
@@ -190,7 +194,7 @@ function bestMix(
   shapes: readonly Shape[],
   duals: readonly number[],
   type: NodeType,
-  limit: number,
+  certify: boolean,
 ): { value: number; mix: number[]; bound: number } {
   const share = (s: Shape) =>
     Math.max(s.cpu / Math.max(type.cpu, 1), s.memory / Math.max(type.memory, 1), 1 / type.pods);
@@ -226,7 +230,7 @@ function bestMix(
     }
     const entry = order[from];
     if (entry === undefined || room.pods <= 0) return;
-    if (++visited > limit) {
+    if (++visited > SearchLimit) {
       cut = true;
       return;
     }
@@ -278,6 +282,10 @@ function bestMix(
   search(0, type, 0);
   if (!cut) return { value: best.value, mix: best.mix, bound: best.value };
   // The search was cut short (a large node): HiGHS's branch and cut settles the knapsack.
+  // The relaxation bounds it well enough unless the node could be worth more than its price, and
+  // a MIP is only worth its time once generation has stalled.
+  if (!certify || relaxed.value <= type.price)
+    return { value: best.value, mix: best.mix, bound: relaxed.value };
   const exact = knapsackRelaxation(highs, order, type, true);
   const rounded = shapes.map(() => 0);
   order.forEach((entry, i) => {

@@ -58,6 +58,7 @@ function planCase(
   list: { items: object[] },
   types: () => readonly InstanceType[],
   caseRuns?: number,
+  packing = false,
 ): Case {
   const file = write(`${name}-${size}.json`, list);
   return {
@@ -71,8 +72,11 @@ function planCase(
       };
       const requests = requestsOf(list);
       const bound = await lowerBound(types(), requests.reduce(addResources, {}), onDemand);
-      // Both are lower bounds, so the larger is one too (the configuration LP's, once it converged).
-      const packing = Math.max(bound, (await packingBound(types(), requests, onDemand)).bound);
+      // The configuration LP converges in seconds on plain pods of one catalog; on the mix's 400
+      // types with few pods of each shape it tails off for minutes, and the mix's target is
+      // met against the total-resource bound anyway. Both are lower bounds, so the larger is one.
+      const packed = packing ? (await packingBound(types(), requests, onDemand)).bound : undefined;
+      const best = packed === undefined ? undefined : Math.max(bound, packed);
       const ratio = (b: number) => Math.round((plan.summary.hourlyCost / b) * 1000) / 1000;
       return {
         nodes: plan.summary.newNodes,
@@ -80,8 +84,10 @@ function planCase(
         hourlyCost: plan.summary.hourlyCost,
         lowerBound: Math.round(bound * 1e4) / 1e4,
         costRatio: ratio(bound),
-        packingBound: Math.round(packing * 1e4) / 1e4,
-        packingCostRatio: ratio(packing),
+        ...(best !== undefined && {
+          packingBound: Math.round(best * 1e4) / 1e4,
+          packingCostRatio: ratio(best),
+        }),
       };
     },
   };
@@ -104,6 +110,8 @@ function awsPlain(size: number): Case {
     size,
     plainPods(size) as { items: object[] },
     () => awsCatalog("us-east-1").instanceTypes,
+    undefined,
+    true,
   );
 }
 
