@@ -371,8 +371,15 @@ class Solver {
     cheapestOnly: boolean,
     ceiling = Number.POSITIVE_INFINITY,
   ): ClaimChange {
-    const requests = addResources(claim.requests, attempt.pending.requests);
-    if (!fitsResources(requests, claim.largest, claim.pool.daemonOverhead))
+    // The claim's own load fits its largest option, so only the pod's resources need a look.
+    if (
+      !fitsBeside(
+        attempt.pending.requests,
+        claim.requests,
+        claim.largest,
+        claim.pool.daemonOverhead,
+      )
+    )
       return { ok: false, reasons: [] };
     const gate = this.#poolGate(claim.pool, attempt, claim.requirements);
     if (gate.length > 0) return { ok: false, reasons: gate };
@@ -386,7 +393,7 @@ class Solver {
       claim.pool,
       claim.requirements.intersect(attempt.requirements),
       attempt.requirements,
-      requests,
+      addResources(claim.requests, attempt.pending.requests),
       this.#limitRoom(claim.pool, claim.committed),
       cheapestOnly,
       ceiling,
@@ -713,7 +720,7 @@ function resourcesKey(resources: Resources): string {
 }
 
 /** How many of the most recent claims a pod that fits no claim as it is may grow. */
-const GrowthWindow = 64;
+const GrowthWindow = 16;
 
 /** Whether `extra` fits beside `used` and the overhead in `allocatable`, without building the sum. */
 function fitsBeside(
