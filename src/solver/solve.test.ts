@@ -204,6 +204,23 @@ describe("solver: instance types, offerings and price", () => {
     );
     assert.equal(result.summary.hourlyCost, 2);
   });
+  it("identical pods still to come share a larger node's price: eight 1.5-cpu pods take two 8-cpu nodes, not eight 2-cpu ones", () => {
+    // A 2-cpu node holds one such pod for $0.10; an 8-cpu node holds five for $0.30. Alone, each
+    // pod's cheapest node is the small one; with seven more like it pending, the large one is
+    // cheaper per pod, so the first claim grows into it and the pods that follow fill it.
+    const pods = Array.from({ length: 8 }, (_, i) => pod(`p${i}`, "1500m"));
+    const result = planOf(
+      nodePool("default"),
+      instanceType("two", 2, 4, 0.1),
+      instanceType("eight", 8, 16, 0.3),
+      ...pods,
+    );
+    assert.equal(result.unschedulable.length, 0);
+    assert.ok(
+      Math.abs(result.summary.hourlyCost - 0.6) < 1e-9,
+      `cost ${result.summary.hourlyCost}: ${result.nodeClaims.map((c) => c.instanceType)}`,
+    );
+  });
   it("daemonset pods count against every new node they would run on", () => {
     const daemonSet = {
       apiVersion: "apps/v1",

@@ -115,6 +115,11 @@ class Solver {
   /** The options of fresh claims, by pool, requirements and requests (pools without limits). */
   readonly #freshOptions = new Map<string, ClaimChange>();
   /** Fresh claims already worked out, by pod shape (see #freshShapeKey). */
+  /**
+   * Pending pods not yet placed, by twinKey: how many pods like this one are still to come, which
+   * a node's price is spread over when choosing between growing a claim and opening one.
+   */
+  readonly #twinsLeft = new Map<string, number>();
   readonly #freshShapes = new Map<
     string,
     { requirements: Requirements; change: Extract<ClaimChange, { ok: true }> }
@@ -194,9 +199,15 @@ class Solver {
     const pending = this.#input.pendingPods
       .map((pod) => pendingPod(pod, this.#input.volumes))
       .sort(comparePending);
+    for (const pod of pending) {
+      const key = twinKey(pod);
+      if (key !== undefined) this.#twinsLeft.set(key, (this.#twinsLeft.get(key) ?? 0) + 1);
+    }
     let failed: { pending: PendingPod; last: Attempt }[] = [];
     for (const pod of pending) {
       const outcome = this.#placeRelaxing(pod);
+      const key = twinKey(pod);
+      if (key !== undefined) this.#twinsLeft.set(key, (this.#twinsLeft.get(key) ?? 1) - 1);
       if (outcome !== undefined) failed.push({ pending: pod, last: outcome });
     }
     // Pods placed later may have made room for affinity: one more pass over the failures.
@@ -257,12 +268,20 @@ class Solver {
       return true;
     }
     let best:
-      | { claim: NewClaim; change: Extract<ClaimChange, { ok: true }>; rise: number }
+      | {
+          claim: NewClaim;
+          change: Extract<ClaimChange, { ok: true }>;
+          rise: number;
+          /** The rise spread over the pods like this one it makes room for. */
+          perPod: number;
+        }
       | undefined;
     // Nothing beats a free fit, and the oldest such claim wins (first fit). Only a claim whose
     // current cheapest type still holds the pod can be free, so those are tried first; the
     // others are priced (the least rise, oldest first) only when none is.
     const admits = this.#hostnameAdmits(attempt);
+    const twinsKey = twinKey(attempt.pending);
+    const twins = twinsKey === undefined ? 1 : Math.max(1, this.#twinsLeft.get(twinsKey) ?? 1);
     let order = -1;
     const requests = attempt.pending.requests;
     const cpu = requests.cpu ?? 0;
@@ -283,8 +302,9 @@ class Solver {
       const change = this.#change(claim, attempt, extra, true);
       if (!change.ok) continue;
       const rise = Math.max(0, change.price - claim.price);
-      if (best === undefined || rise < best.rise || (rise === best.rise && i < order)) {
-        best = { claim, change, rise };
+      const perPod = rise === 0 ? 0 : this.#growthPerPod(attempt, change, claim, rise, twins);
+      if (best === undefined || perPod < best.perPod || (perPod === best.perPod && i < order)) {
+        best = { claim, change, rise, perPod };
         order = i;
       }
       if (rise === 0) break;
@@ -299,37 +319,95 @@ class Solver {
       growing.reverse();
     }
     let fresh: NewClaim | undefined;
+    let freshPerPod = Number.POSITIVE_INFINITY;
     if (best === undefined || best.rise > 0) {
       fresh = this.#input.firstFit ? undefined : this.#firstOpenable(attempt, extra);
+      if (fresh !== undefined) freshPerPod = this.#freshPerPod(attempt, fresh, twins);
       // Older claims are mostly full: only the most recent ones are priced for growth, which
       // bounds the work per pod (Karpenter itself stops at the first claim that fits).
       for (const i of growing) {
         const claim = this.#claims[i] as NewClaim;
-        // A rise above the best so far, or above a node of its own, is of no use.
-        const useful = Math.min(
-          best?.rise ?? Number.POSITIVE_INFINITY,
-          fresh?.price ?? Number.POSITIVE_INFINITY,
-        );
+        // A rise dearer per pod than the best so far, or than a node of its own, is of no use
+        // (and it is spread over at most `twins` pods).
+        const useful = Math.min(best?.perPod ?? Number.POSITIVE_INFINITY, freshPerPod) * twins;
         const change = this.#change(claim, attempt, extra, true, claim.price + useful + 1e-9);
         if (!change.ok) continue;
         const rise = change.price - claim.price;
-        if (best === undefined || rise < best.rise || (rise === best.rise && i < order)) {
-          best = { claim, change, rise };
+        const perPod = rise <= 0 ? 0 : this.#growthPerPod(attempt, change, claim, rise, twins);
+        if (best === undefined || perPod < best.perPod || (perPod === best.perPod && i < order)) {
+          best = { claim, change, rise, perPod };
           order = i;
         }
       }
     }
-    // Growing a claim must cost no more than a node of its own: the objective is price, not count.
+    // Growing a claim must cost no more, per pod it makes room for, than a node of its own: the
+    // objective is price, not count.
     if (best !== undefined && (best.rise <= 0 || this.#input.firstFit)) fresh = undefined;
     else if (best === undefined && this.#input.firstFit)
       fresh = this.#firstOpenable(attempt, extra);
-    if (best !== undefined && (fresh === undefined || best.rise <= fresh.price)) {
+    if (best !== undefined && (fresh === undefined || best.perPod <= freshPerPod)) {
       this.#apply(best.claim, attempt);
       return true;
     }
     if (fresh === undefined) return false;
     this.#commit(fresh, attempt);
     return true;
+  }
+
+  /**
+   * What growing the claim costs per pod like this one it makes room for (itself included, at
+   * most `twins`): the rise to its cheapest type that takes the pod, or — for a pod without node
+   * requirements, whose options are the claim's own — a larger option's rise if that is less per
+   * pod (the pods to come fill it, and the claim grows again step by step).
+   */
+  #growthPerPod(
+    attempt: Attempt,
+    change: Extract<ClaimChange, { ok: true }>,
+    claim: NewClaim,
+    rise: number,
+    twins: number,
+  ): number {
+    if (twins <= 1) return rise;
+    const requests = attempt.pending.requests;
+    const overhead = claim.pool.daemonOverhead;
+    const room = (allocatable: Resources) =>
+      Math.min(twins, copiesThatFit(requests, allocatable, claim.requests, overhead));
+    let best = rise / Math.max(1, room(change.options[0]?.type.allocatable ?? {}));
+    if (attempt.requirements.size > 0) return best;
+    for (let i = 0; i < claim.options.length; i++) {
+      const extra = (claim.prices[i] ?? 0) - claim.price;
+      if (extra <= 0) continue;
+      // Options come cheapest first; none makes room for more than `twins` pods.
+      if (extra / twins >= best) break;
+      const type = claim.options[i]?.type;
+      const copies = type === undefined ? 0 : room(type.allocatable);
+      if (copies >= 1) best = Math.min(best, extra / copies);
+    }
+    return best;
+  }
+
+  /**
+   * A fresh claim's price spread over the pods like this one it could hold: the least, over its
+   * options, of price / min(copies that fit, twins). With no twins, its cheapest price.
+   */
+  #freshPerPod(attempt: Attempt, fresh: NewClaim, twins: number): number {
+    if (twins <= 1) return fresh.price;
+    let best = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < fresh.options.length; i++) {
+      const price = fresh.prices[i] ?? 0;
+      // Options come cheapest first, and none holds more than `twins` of them that matter.
+      if (price / twins >= best) break;
+      const type = fresh.options[i]?.type;
+      if (type === undefined) continue;
+      const copies = copiesThatFit(
+        attempt.pending.requests,
+        type.allocatable,
+        {},
+        fresh.pool.daemonOverhead,
+      );
+      best = Math.min(best, price / Math.max(1, Math.min(twins, copies)));
+    }
+    return best;
   }
 
   /**
@@ -717,6 +795,37 @@ function resourcesKey(resources: Resources): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([r, v]) => `${r}=${v}`)
     .join(",");
+}
+
+/** How many copies of `requests` fit in `allocatable` beside `load` and `overhead`. */
+function copiesThatFit(
+  requests: Resources,
+  allocatable: Resources,
+  load: Resources,
+  overhead: Resources,
+): number {
+  let copies = Number.POSITIVE_INFINITY;
+  for (const resource in requests) {
+    const wanted = requests[resource] ?? 0;
+    if (wanted <= 0) continue;
+    const left = (allocatable[resource] ?? 0) - (load[resource] ?? 0) - (overhead[resource] ?? 0);
+    copies = Math.min(copies, Math.floor(left / wanted));
+  }
+  return copies === Number.POSITIVE_INFINITY ? 1 : Math.max(0, copies);
+}
+
+/**
+ * Pods that can share nodes alike: the same requests, node constraints and tolerations, and no
+ * inter-pod rules or host ports of their own (those set each copy apart). Undefined otherwise.
+ */
+function twinKey(pending: PendingPod): string | undefined {
+  const spec = pending.pod.spec;
+  if (spec.affinity?.podAffinity !== undefined || spec.affinity?.podAntiAffinity !== undefined)
+    return undefined;
+  if ((spec.topologySpreadConstraints ?? []).length > 0 || pending.ports.length > 0)
+    return undefined;
+  if (pending.volumes.length > 0) return undefined;
+  return `${resourcesKey(pending.requests)}|${JSON.stringify(spec.nodeSelector ?? {})}|${JSON.stringify(spec.affinity?.nodeAffinity ?? {})}|${JSON.stringify(spec.tolerations ?? [])}|${pending.pod.spec.priorityClassName ?? ""}`;
 }
 
 /** How many of the most recent claims a pod that fits no claim as it is may grow. */
