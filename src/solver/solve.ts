@@ -36,7 +36,7 @@ import {
 } from "./pending-pod.ts";
 import type { TargetReasons } from "./plan.ts";
 import { plannedClaim } from "./planned-claim.ts";
-import { type PoolTemplate, poolTemplates } from "./pool-template.ts";
+import { type CandidateType, type PoolTemplate, poolTemplates } from "./pool-template.ts";
 import { initialPreferences, relax } from "./relaxation.ts";
 import { topologyKeys, zoneCandidates } from "./topology-domains.ts";
 
@@ -120,6 +120,10 @@ class Solver {
    * a node's price is spread over when choosing between growing a claim and opening one.
    */
   readonly #twinsLeft = new Map<string, number>();
+  /** Claims opened for a batch of identical pods: the batch, and the option's price and per-pod cost. */
+  readonly #sizedFor = new Map<NewClaim, { twinsKey: string; price: number; perPod: number }>();
+  /** Pods of given requests each option holds, per shared list of fresh options. */
+  readonly #copies = new WeakMap<readonly CandidateType[], Map<string, number[]>>();
   readonly #freshShapes = new Map<
     string,
     { requirements: Requirements; change: Extract<ClaimChange, { ok: true }> }
@@ -302,7 +306,8 @@ class Solver {
       const change = this.#change(claim, attempt, extra, true);
       if (!change.ok) continue;
       const rise = Math.max(0, change.price - claim.price);
-      const perPod = rise === 0 ? 0 : this.#growthPerPod(attempt, change, claim, rise, twins);
+      const perPod =
+        rise === 0 ? 0 : this.#growthPerPod(attempt, change, claim, rise, twins, twinsKey);
       if (best === undefined || perPod < best.perPod || (perPod === best.perPod && i < order)) {
         best = { claim, change, rise, perPod };
         order = i;
@@ -320,9 +325,14 @@ class Solver {
     }
     let fresh: NewClaim | undefined;
     let freshPerPod = Number.POSITIVE_INFINITY;
+    let sizedPrice = 0;
     if (best === undefined || best.rise > 0) {
       fresh = this.#input.firstFit ? undefined : this.#firstOpenable(attempt, extra);
-      if (fresh !== undefined) freshPerPod = this.#freshPerPod(attempt, fresh, twins);
+      if (fresh !== undefined) {
+        const sized = this.#freshPerPod(attempt, fresh, twins);
+        freshPerPod = sized.perPod;
+        sizedPrice = sized.price;
+      }
       // Older claims are mostly full: only the most recent ones are priced for growth, which
       // bounds the work per pod (Karpenter itself stops at the first claim that fits).
       for (const i of growing) {
@@ -333,7 +343,8 @@ class Solver {
         const change = this.#change(claim, attempt, extra, true, claim.price + useful + 1e-9);
         if (!change.ok) continue;
         const rise = change.price - claim.price;
-        const perPod = rise <= 0 ? 0 : this.#growthPerPod(attempt, change, claim, rise, twins);
+        const perPod =
+          rise <= 0 ? 0 : this.#growthPerPod(attempt, change, claim, rise, twins, twinsKey);
         if (best === undefined || perPod < best.perPod || (perPod === best.perPod && i < order)) {
           best = { claim, change, rise, perPod };
           order = i;
@@ -351,14 +362,15 @@ class Solver {
     }
     if (fresh === undefined) return false;
     this.#commit(fresh, attempt);
+    if (twinsKey !== undefined && sizedPrice > fresh.price)
+      this.#sizedFor.set(fresh, { twinsKey, price: sizedPrice, perPod: freshPerPod });
     return true;
   }
 
   /**
    * What growing the claim costs per pod like this one it makes room for (itself included, at
-   * most `twins`): the rise to its cheapest type that takes the pod, or — for a pod without node
-   * requirements, whose options are the claim's own — a larger option's rise if that is less per
-   * pod (the pods to come fill it, and the claim grows again step by step).
+   * most `twins`). A claim opened for a batch of such pods was sized for the batch: growing it
+   * toward that size costs what opening it promised per pod (the pods to come fill it).
    */
   #growthPerPod(
     attempt: Attempt,
@@ -366,48 +378,61 @@ class Solver {
     claim: NewClaim,
     rise: number,
     twins: number,
+    twinsKey: string | undefined,
   ): number {
     if (twins <= 1) return rise;
-    const requests = attempt.pending.requests;
-    const overhead = claim.pool.daemonOverhead;
-    const room = (allocatable: Resources) =>
-      Math.min(twins, copiesThatFit(requests, allocatable, claim.requests, overhead));
-    let best = rise / Math.max(1, room(change.options[0]?.type.allocatable ?? {}));
-    if (attempt.requirements.size > 0) return best;
-    for (let i = 0; i < claim.options.length; i++) {
-      const extra = (claim.prices[i] ?? 0) - claim.price;
-      if (extra <= 0) continue;
-      // Options come cheapest first; none makes room for more than `twins` pods.
-      if (extra / twins >= best) break;
-      const type = claim.options[i]?.type;
-      const copies = type === undefined ? 0 : room(type.allocatable);
-      if (copies >= 1) best = Math.min(best, extra / copies);
+    const copies = copiesThatFit(
+      attempt.pending.requests,
+      change.options[0]?.type.allocatable ?? {},
+      claim.requests,
+      claim.pool.daemonOverhead,
+    );
+    const perPod = rise / Math.max(1, Math.min(twins, copies));
+    const sized = this.#sizedFor.get(claim);
+    return sized !== undefined && sized.twinsKey === twinsKey && change.price <= sized.price + 1e-9
+      ? Math.min(perPod, sized.perPod)
+      : perPod;
+  }
+
+  /**
+   * The best a fresh claim can do for a batch of `twins` pods like this one: over its options,
+   * the least price / min(copies that fit, twins), and the price of that option. With no twins,
+   * its cheapest price.
+   */
+  #freshPerPod(
+    attempt: Attempt,
+    fresh: NewClaim,
+    twins: number,
+  ): { perPod: number; price: number } {
+    if (twins <= 1) return { perPod: fresh.price, price: fresh.price };
+    const copies = this.#freshCopies(attempt.pending.requests, fresh);
+    let best = { perPod: Number.POSITIVE_INFINITY, price: fresh.price };
+    for (let i = 0; i < fresh.options.length; i++) {
+      const price = fresh.prices[i] ?? 0;
+      // Options come cheapest first, and none spreads its price over more than `twins` pods.
+      if (price / twins >= best.perPod) break;
+      const perPod = price / Math.max(1, Math.min(twins, copies[i] ?? 1));
+      if (perPod < best.perPod) best = { perPod, price };
     }
     return best;
   }
 
-  /**
-   * A fresh claim's price spread over the pods like this one it could hold: the least, over its
-   * options, of price / min(copies that fit, twins). With no twins, its cheapest price.
-   */
-  #freshPerPod(attempt: Attempt, fresh: NewClaim, twins: number): number {
-    if (twins <= 1) return fresh.price;
-    let best = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < fresh.options.length; i++) {
-      const price = fresh.prices[i] ?? 0;
-      // Options come cheapest first, and none holds more than `twins` of them that matter.
-      if (price / twins >= best) break;
-      const type = fresh.options[i]?.type;
-      if (type === undefined) continue;
-      const copies = copiesThatFit(
-        attempt.pending.requests,
-        type.allocatable,
-        {},
-        fresh.pool.daemonOverhead,
-      );
-      best = Math.min(best, price / Math.max(1, Math.min(twins, copies)));
+  /** How many pods of these requests each option of a fresh claim holds (fresh options are shared per shape). */
+  #freshCopies(requests: Resources, fresh: NewClaim): readonly number[] {
+    let byRequests = this.#copies.get(fresh.options);
+    if (byRequests === undefined) {
+      byRequests = new Map();
+      this.#copies.set(fresh.options, byRequests);
     }
-    return best;
+    const key = resourcesKey(requests);
+    let copies = byRequests.get(key);
+    if (copies === undefined) {
+      copies = fresh.options.map((option) =>
+        copiesThatFit(requests, option.type.allocatable, {}, fresh.pool.daemonOverhead),
+      );
+      byRequests.set(key, copies);
+    }
+    return copies;
   }
 
   /**
