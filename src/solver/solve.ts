@@ -114,16 +114,18 @@ class Solver {
   readonly #roomy = new BlockMax();
   /** The options of fresh claims, by pool, requirements and requests (pools without limits). */
   readonly #freshOptions = new Map<string, ClaimChange>();
-  /** Fresh claims already worked out, by pod shape (see #freshShapeKey). */
   /**
    * Pending pods not yet placed, by twinKey: how many pods like this one are still to come, which
    * a node's price is spread over when choosing between growing a claim and opening one.
    */
   readonly #twinsLeft = new Map<string, number>();
+  /** Each pending pod's twinKey, worked out once. */
+  readonly #twinKeys = new Map<PendingPod, string | undefined>();
   /** Claims opened for a batch of identical pods: the batch, and the option's price and per-pod cost. */
   readonly #sizedFor = new Map<NewClaim, { twinsKey: string; price: number; perPod: number }>();
   /** Pods of given requests each option holds, per shared list of fresh options. */
   readonly #copies = new WeakMap<readonly CandidateType[], Map<string, number[]>>();
+  /** Fresh claims already worked out, by pod shape (see #freshShapeKey). */
   readonly #freshShapes = new Map<
     string,
     { requirements: Requirements; change: Extract<ClaimChange, { ok: true }> }
@@ -205,12 +207,13 @@ class Solver {
       .sort(comparePending);
     for (const pod of pending) {
       const key = twinKey(pod);
+      this.#twinKeys.set(pod, key);
       if (key !== undefined) this.#twinsLeft.set(key, (this.#twinsLeft.get(key) ?? 0) + 1);
     }
     let failed: { pending: PendingPod; last: Attempt }[] = [];
     for (const pod of pending) {
       const outcome = this.#placeRelaxing(pod);
-      const key = twinKey(pod);
+      const key = this.#twinKeys.get(pod);
       if (key !== undefined) this.#twinsLeft.set(key, (this.#twinsLeft.get(key) ?? 1) - 1);
       if (outcome !== undefined) failed.push({ pending: pod, last: outcome });
     }
@@ -282,9 +285,9 @@ class Solver {
       | undefined;
     // Nothing beats a free fit, and the oldest such claim wins (first fit). Only a claim whose
     // current cheapest type still holds the pod can be free, so those are tried first; the
-    // others are priced (the least rise, oldest first) only when none is.
+    // others are priced (the least cost per pod it makes room for, oldest first) only when none is.
     const admits = this.#hostnameAdmits(attempt);
-    const twinsKey = twinKey(attempt.pending);
+    const twinsKey = this.#twinKeys.get(attempt.pending);
     const twins = twinsKey === undefined ? 1 : Math.max(1, this.#twinsLeft.get(twinsKey) ?? 1);
     let order = -1;
     const requests = attempt.pending.requests;
