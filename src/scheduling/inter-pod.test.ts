@@ -185,6 +185,18 @@ describe("pod affinity and anti-affinity (InterPodAffinity filter)", () => {
       assert.deepEqual(codes(reasons), expected);
     });
   }
+  it("symmetry sees an anti-affinity placed after the pod was first weighed (the index remembers a pod's selecting groups and extends them)", () => {
+    const index = cluster([[antiAffine("loner", "loner", [term("web", host)]), "a1"]]);
+    const incoming = pod("web", { app: "web" });
+    const on = (name: string) =>
+      codes(podAffinityReasons(incoming, index.nodes.get(name) as TopologyNode, index));
+    assert.deepEqual(on("a1"), ["existing_pod_anti_affinity"]);
+    assert.deepEqual(on("a2"), []);
+    index.addPod(antiAffine("hermit", "hermit", [term("web", zone)]), "b1");
+    assert.deepEqual(on("a2"), []);
+    assert.deepEqual(on("b1"), ["existing_pod_anti_affinity"]);
+    assert.deepEqual(on("a1"), ["existing_pod_anti_affinity"]);
+  });
 });
 
 const spread = (extra: Partial<TopologySpreadConstraint> = {}): TopologySpreadConstraint => ({
