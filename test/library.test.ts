@@ -1,6 +1,47 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { disrupt, parseQuantity, plan, tolerates } from "../src/index.ts";
+
+const pool = {
+  apiVersion: "karpenter.sh/v1",
+  kind: "NodePool",
+  metadata: { name: "default" },
+  spec: {
+    template: { spec: { nodeClassRef: { group: "g", kind: "k", name: "n" }, requirements: [] } },
+  },
+};
+const box = {
+  apiVersion: "carpool.dev/v1alpha1",
+  kind: "InstanceType",
+  metadata: { name: "box" },
+  spec: {
+    capacity: { cpu: "2", memory: "4Gi", pods: "10" },
+    offerings: [{ zone: "z1", capacityType: "on-demand", price: 0.05 }],
+  },
+};
+const pod = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "p" },
+  spec: { containers: [{ name: "c", resources: { requests: { cpu: "1" } } }] },
+};
+
+/** What `carpool COMMAND -f FILE -o json` prints for the objects, parsed. */
+function cli(command: string, objects: object[], args: string[] = []): unknown {
+  const file = join(mkdtempSync(join(tmpdir(), "carpool-library-")), "input.json");
+  writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
+  const result = spawnSync(
+    process.execPath,
+    ["bin/carpool", command, "-f", file, "-o", "json", ...args],
+    { encoding: "utf8" },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
 
 // The library contract in ../shared/contracts/plan.md.
 describe("library contract", () => {
@@ -20,33 +61,9 @@ describe("library contract", () => {
     );
   });
   it("plan() computes the same Plan object as `carpool plan -o json`", () => {
-    const result = plan([
-      {
-        apiVersion: "karpenter.sh/v1",
-        kind: "NodePool",
-        metadata: { name: "default" },
-        spec: {
-          template: {
-            spec: { nodeClassRef: { group: "g", kind: "k", name: "n" }, requirements: [] },
-          },
-        },
-      },
-      {
-        apiVersion: "carpool.dev/v1alpha1",
-        kind: "InstanceType",
-        metadata: { name: "box" },
-        spec: {
-          capacity: { cpu: "2", memory: "4Gi", pods: "10" },
-          offerings: [{ zone: "z1", capacityType: "on-demand", price: 0.05 }],
-        },
-      },
-      {
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: { name: "p" },
-        spec: { containers: [{ name: "c", resources: { requests: { cpu: "1" } } }] },
-      },
-    ]);
+    const objects = [pool, box, pod];
+    const result = plan(objects);
+    assert.deepEqual(result, cli("plan", objects));
     assert.equal(result.kind, "Plan");
     assert.deepEqual(
       result.nodeClaims.map((c) => [c.name, c.instanceType, c.pods]),
@@ -80,26 +97,8 @@ describe("library contract", () => {
   });
   it("disrupt() computes the same DisruptionPlan as `carpool disrupt -o json`", () => {
     const objects = [
-      {
-        apiVersion: "karpenter.sh/v1",
-        kind: "NodePool",
-        metadata: { name: "default" },
-        spec: {
-          template: {
-            spec: { nodeClassRef: { group: "g", kind: "k", name: "n" }, requirements: [] },
-          },
-          disruption: { consolidateAfter: "0s" },
-        },
-      },
-      {
-        apiVersion: "carpool.dev/v1alpha1",
-        kind: "InstanceType",
-        metadata: { name: "box" },
-        spec: {
-          capacity: { cpu: "2", memory: "4Gi", pods: "10" },
-          offerings: [{ zone: "z1", capacityType: "on-demand", price: 0.05 }],
-        },
-      },
+      { ...pool, spec: { ...pool.spec, disruption: { consolidateAfter: "0s" } } },
+      box,
       {
         apiVersion: "v1",
         kind: "Node",
@@ -116,6 +115,7 @@ describe("library contract", () => {
       },
     ];
     const result = disrupt(objects, { now: new Date("2026-11-25T00:00:00Z") });
+    assert.deepEqual(result, cli("disrupt", objects, ["--now", "2026-11-25T00:00:00Z"]));
     assert.equal(result.kind, "DisruptionPlan");
     assert.deepEqual(
       result.commands.map((c) => [c.action, c.reason, c.nodes, c.savings]),
