@@ -182,7 +182,7 @@ for (const c of all().filter((c) => only.length === 0 || only.includes(c.name)))
     // GNU time reports the peak RSS; without it the run is timed alone.
     const command = timed ? ["/usr/bin/time", "-f", "%M", process.execPath] : [process.execPath];
     const start = performance.now();
-    const result = spawnSync(command[0] ?? "", [...command.slice(1), "bin/carpool", ...c.args], {
+    const result = spawnSync(command[0] ?? "", [...command.slice(1), "bin/carpool.mjs", ...c.args], {
       encoding: "utf8",
       maxBuffer: 1 << 30,
     });

@@ -11,7 +11,7 @@ await build({
   splitting: true,
   format: "esm",
   platform: "node",
-  target: "node20",
+  target: "node24",
   // Small dependencies are bundled (resolving their many files cost more than running them);
   // heavy ones, loaded only by the commands that talk to clusters and clouds, stay outside.
   external: [

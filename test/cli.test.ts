@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 
 function carpool(args: string[], input?: string) {
-  return spawnSync(process.execPath, ["bin/carpool", ...args], { encoding: "utf8", input });
+  return spawnSync(process.execPath, ["bin/carpool.mjs", ...args], { encoding: "utf8", input });
 }
 
 // The plan contract's exit statuses and error format.

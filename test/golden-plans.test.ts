@@ -4,7 +4,7 @@ import { assertGolden } from "./golden.ts";
 
 /** What people read, fixed in files: a diff in review is a diff in behaviour (UPDATE_GOLDEN=1 rewrites). */
 function carpool(...args: string[]): string {
-  const result = spawnSync(process.execPath, ["bin/carpool", ...args], { encoding: "utf8" });
+  const result = spawnSync(process.execPath, ["bin/carpool.mjs", ...args], { encoding: "utf8" });
   if (result.status !== 0)
     throw new Error(`carpool ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
   return result.stdout;

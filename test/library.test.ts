@@ -36,7 +36,7 @@ function cli(command: string, objects: object[], args: string[] = []): unknown {
   writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
   const result = spawnSync(
     process.execPath,
-    ["bin/carpool", command, "-f", file, "-o", "json", ...args],
+    ["bin/carpool.mjs", command, "-f", file, "-o", "json", ...args],
     { encoding: "utf8" },
   );
   assert.equal(result.status, 0, result.stderr);
