@@ -40,4 +40,22 @@ describe("CRDs from the TypeBox schemas", () => {
       "^((100|[0-9]{1,2})%|[0-9]+)$",
     );
   });
+  it("the KwokNodeClass CRD is cluster-scoped, has a status subresource and an empty spec", () => {
+    const kwok = generateCrds().find(([file]) => file === "carpool.dev_kwoknodeclasses.yaml");
+    const crd = parse(kwok?.[1] ?? "");
+    assert.equal(crd.metadata.name, "kwoknodeclasses.carpool.dev");
+    assert.equal(crd.spec.scope, "Cluster");
+    const [version] = crd.spec.versions;
+    assert.equal(version.name, "v1alpha1");
+    assert.deepEqual(version.subresources, { status: {} });
+    const schema = version.schema.openAPIV3Schema;
+    // No fields and no x-kubernetes-preserve-unknown-fields: the API server prunes (or, with
+    // strict field validation, refuses) anything written into spec.
+    assert.deepEqual(schema.properties.spec, { type: "object", properties: {} });
+    assert.equal(schema.required, undefined);
+    assert.deepEqual(schema.properties.status.properties.conditions.items.required, [
+      "type",
+      "status",
+    ]);
+  });
 });

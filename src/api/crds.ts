@@ -1,6 +1,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import { stringify } from "yaml";
 import { InstanceTypeObjectSchema } from "./instancetype.ts";
+import { KwokNodeClassSchema } from "./kwoknodeclass.ts";
 import { NodeClaimSchema } from "./nodeclaim.ts";
 import { NodePoolSchema } from "./nodepool.ts";
 
@@ -100,6 +101,16 @@ const crds: readonly CrdSpec[] = [
     shortNames: ["cit"],
     schema: InstanceTypeObjectSchema,
   },
+  {
+    group: "carpool.dev",
+    version: "v1alpha1",
+    kind: "KwokNodeClass",
+    plural: "kwoknodeclasses",
+    singular: "kwoknodeclass",
+    scope: "Cluster",
+    shortNames: [],
+    schema: KwokNodeClassSchema,
+  },
 ];
 
 /** Every CRD as `[file name, YAML text]`, the text starting with how to regenerate it. */
@@ -111,6 +122,9 @@ export function generateCrds(): [string, string][] {
     properties.apiVersion = { type: "string" };
     properties.kind = { type: "string" };
     properties.metadata = { type: "object" };
+    const required = ((schema.required ?? []) as string[]).filter(
+      (r) => r !== "apiVersion" && r !== "kind" && r !== "metadata",
+    );
     const definition = {
       apiVersion: "apiextensions.k8s.io/v1",
       kind: "CustomResourceDefinition",
@@ -134,11 +148,7 @@ export function generateCrds(): [string, string][] {
               openAPIV3Schema: {
                 type: "object",
                 properties,
-                ...(schema.required !== undefined && {
-                  required: (schema.required as string[]).filter(
-                    (r) => r !== "apiVersion" && r !== "kind" && r !== "metadata",
-                  ),
-                }),
+                ...(required.length > 0 && { required }),
               },
             },
             subresources: { status: {} },

@@ -61,6 +61,8 @@ function describe(error: ValueError): string {
       return `must be ${String(schema.const)}`;
     case ValueErrorType.ObjectRequiredProperty:
       return "is required";
+    case ValueErrorType.ObjectAdditionalProperties:
+      return "is not a field of this kind";
     case ValueErrorType.String:
       return "must be a string";
     case ValueErrorType.Integer:

@@ -211,3 +211,34 @@ describe("Pod validation (core/v1 rules carpool relies on)", () => {
     assert.ok(!result.ok && result.unknownKind);
   });
 });
+
+describe("KwokNodeClass validation (carpool.dev/v1alpha1, an empty spec)", () => {
+  const kwokNodeClass = (extra: Record<string, unknown> = {}) => ({
+    apiVersion: "carpool.dev/v1alpha1",
+    kind: "KwokNodeClass",
+    metadata: { name: "default" },
+    ...extra,
+  });
+  const rows: [string, unknown, string[]][] = [
+    ["without a spec it is valid", kwokNodeClass(), []],
+    ["an empty spec is valid", kwokNodeClass({ spec: {} }), []],
+    [
+      "a Ready condition in status is valid",
+      kwokNodeClass({ spec: {}, status: { conditions: [{ type: "Ready", status: "True" }] } }),
+      [],
+    ],
+    [
+      "a field in spec is refused, not ignored (Karpenter's KWOKNodeClass fields are not read)",
+      kwokNodeClass({ spec: { nodeRegistrationDelay: "5s" } }),
+      ["spec.nodeRegistrationDelay: is not a field of this kind"],
+    ],
+    [
+      "a condition needs its type and status (metav1.Condition)",
+      kwokNodeClass({ status: { conditions: [{ type: "Ready" }] } }),
+      ["status.conditions[0].status: is required"],
+    ],
+  ];
+  for (const [rule, object, expected] of rows) {
+    it(rule, () => assert.deepEqual(errorsOf(object), expected));
+  }
+});

@@ -1,6 +1,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import { type FieldError, structuralErrors } from "./field-errors.ts";
 import { type InstanceTypeObject, InstanceTypeObjectSchema } from "./instancetype.ts";
+import { type KwokNodeClass, KwokNodeClassSchema } from "./kwoknodeclass.ts";
 import { type Node, NodeSchema } from "./node.ts";
 import { type NodeClaim, NodeClaimSchema } from "./nodeclaim.ts";
 import { type EC2NodeClass, EC2NodeClassSchema } from "./nodeclass.ts";
@@ -51,6 +52,7 @@ export type KnownObject =
   | NodePool
   | NodeClaim
   | EC2NodeClass
+  | KwokNodeClass
   | InstanceTypeObject;
 
 /** The kinds carpool reads that live in a namespace (`default` when the manifest gives none). */
@@ -88,6 +90,7 @@ const kinds: Readonly<Record<string, KindRules>> = {
   "karpenter.sh/v1/NodePool": { schema: NodePoolSchema, rules: nodePoolErrors },
   "karpenter.sh/v1/NodeClaim": { schema: NodeClaimSchema, rules: nodeClaimErrors },
   "karpenter.k8s.aws/v1/EC2NodeClass": { schema: EC2NodeClassSchema, rules: () => [] },
+  "carpool.dev/v1alpha1/KwokNodeClass": { schema: KwokNodeClassSchema, rules: () => [] },
   "carpool.dev/v1alpha1/InstanceType": {
     schema: InstanceTypeObjectSchema,
     rules: instanceTypeErrors,
