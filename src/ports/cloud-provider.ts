@@ -1,4 +1,5 @@
 import type { NodeClaim } from "../api/nodeclaim.ts";
+import type { NodeClassReference } from "../api/nodepool.ts";
 import type { InstanceType } from "../catalog/instance-type.ts";
 
 /**
@@ -43,5 +44,19 @@ export class NodeClaimNotFoundError extends Error {
   constructor(providerID: string) {
     super(`no instance ${providerID}`);
     this.name = "NodeClaimNotFoundError";
+  }
+}
+
+/**
+ * The NodeClaim's node class cannot launch anything yet: it does not exist, is not Ready or is
+ * being deleted (Karpenter's NodeClassNotReadyError). Not a capacity problem: the offerings stay
+ * available, and the claim waits for its class.
+ */
+export class NodeClassNotReadyError extends Error {
+  readonly nodeClassRef: NodeClassReference;
+  constructor(nodeClassRef: NodeClassReference, reason: string) {
+    super(`${nodeClassRef.kind}/${nodeClassRef.name} is not ready: ${reason}`);
+    this.name = "NodeClassNotReadyError";
+    this.nodeClassRef = nodeClassRef;
   }
 }

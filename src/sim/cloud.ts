@@ -1,15 +1,14 @@
 import type { NodeClaim } from "../api/nodeclaim.ts";
-import { Labels, WellKnownLabelKeys } from "../api/wellknown.ts";
 import type { Catalog, InstanceType, Offering } from "../catalog/instance-type.ts";
 import type { Clock } from "../ports/clock.ts";
+import { type CloudProvider, NodeClaimNotFoundError } from "../ports/cloud-provider.ts";
 import {
-  type CloudProvider,
-  InsufficientCapacityError,
-  NodeClaimNotFoundError,
-} from "../ports/cloud-provider.ts";
+  allowedOfferings,
+  insufficientCapacity,
+  offeringLabels,
+} from "../providers/offering-choice.ts";
 import { formatResources } from "../resources/resource-list.ts";
 import { Requirements } from "../scheduling/requirements.ts";
-import { offeringAllowed, typeRequirements } from "../solver/pool-template.ts";
 
 /** An instance the simulated cloud runs, and what it costs. */
 export interface Instance {
@@ -42,37 +41,20 @@ export class SimulatedCloud implements CloudProvider {
   async create(nodeClaim: NodeClaim): Promise<NodeClaim> {
     const requirements = Requirements.from(nodeClaim.spec.requirements);
     const now = this.#clock.now().getTime();
-    const candidates = this.#catalog.instanceTypes
-      .filter((type) => typeRequirements(type).isCompatible(requirements, WellKnownLabelKeys))
-      .flatMap((type) =>
-        type.offerings
-          .filter((o) => o.available && offeringAllowed(o, requirements))
-          .map((offering) => ({ type, offering })),
-      )
-      .sort((a, b) => a.offering.price - b.offering.price || (a.type.name < b.type.name ? -1 : 1));
-    const launchable = candidates.find((c) => !this.isOutOfCapacity(c.type.name, c.offering, now));
-    if (launchable === undefined)
-      throw new InsufficientCapacityError(
-        `no capacity for ${nodeClaim.metadata.name}`,
-        candidates.map((c) => ({
-          instanceType: c.type.name,
-          zone: c.offering.zone,
-          capacityType: c.offering.capacityType,
-        })),
-      );
-    const { type, offering } = launchable;
+    const candidates = allowedOfferings(this.#catalog.instanceTypes, requirements).filter(
+      (c) => c.offering.available,
+    );
+    const launchable = candidates.find(
+      (c) => !this.isOutOfCapacity(c.instanceType.name, c.offering, now),
+    );
+    if (launchable === undefined) throw insufficientCapacity(nodeClaim, candidates);
+    const { instanceType: type, offering } = launchable;
     const providerID = `sim:///${offering.zone}/i-${String(++this.#launched).padStart(6, "0")}`;
     const launched: NodeClaim = {
       ...nodeClaim,
       metadata: {
         ...nodeClaim.metadata,
-        labels: {
-          ...nodeClaim.metadata.labels,
-          ...type.labels,
-          [Labels.instanceType]: type.name,
-          [Labels.zone]: offering.zone,
-          [Labels.capacityType]: offering.capacityType,
-        },
+        labels: { ...nodeClaim.metadata.labels, ...offeringLabels(launchable) },
       },
       status: {
         ...nodeClaim.status,

@@ -1,0 +1,62 @@
+import type { NodeClaim } from "../api/nodeclaim.ts";
+import { Labels, WellKnownLabelKeys } from "../api/wellknown.ts";
+import type { InstanceType, Offering } from "../catalog/instance-type.ts";
+import { InsufficientCapacityError } from "../ports/cloud-provider.ts";
+import type { Requirements } from "../scheduling/requirements.ts";
+import { offeringAllowed, typeRequirements } from "../solver/pool-template.ts";
+
+/** One way to launch a NodeClaim: an instance type and one of its offerings. */
+export interface OfferingChoice {
+  readonly instanceType: InstanceType;
+  readonly offering: Offering;
+}
+
+/**
+ * Every offering a NodeClaim's requirements allow, cheapest first (ties by type name, then the
+ * type's own offering order: zone, capacity type) — the order in which a provider tries them, as
+ * Karpenter's providers launch the cheapest compatible offering. The type's labels must be
+ * compatible with the requirements (well-known labels may be left undefined) and the offering's
+ * zone and capacity type allowed. Availability is the caller's to judge: whether an offering can be
+ * had now is what distinguishes one provider from another.
+ */
+export function allowedOfferings(
+  instanceTypes: readonly InstanceType[],
+  requirements: Requirements,
+): OfferingChoice[] {
+  return instanceTypes
+    .filter((type) => typeRequirements(type).isCompatible(requirements, WellKnownLabelKeys))
+    .flatMap((instanceType) =>
+      instanceType.offerings
+        .filter((offering) => offeringAllowed(offering, requirements))
+        .map((offering) => ({ instanceType, offering })),
+    )
+    .sort(
+      (a, b) =>
+        a.offering.price - b.offering.price || (a.instanceType.name < b.instanceType.name ? -1 : 1),
+    );
+}
+
+/** The labels a node launched on this offering carries: its type's, plus where and how bought. */
+export function offeringLabels({ instanceType, offering }: OfferingChoice): Record<string, string> {
+  return {
+    ...instanceType.labels,
+    [Labels.instanceType]: instanceType.name,
+    [Labels.zone]: offering.zone,
+    [Labels.capacityType]: offering.capacityType,
+  };
+}
+
+/** The error for a claim none of whose offerings could be had, naming those tried. */
+export function insufficientCapacity(
+  nodeClaim: NodeClaim,
+  tried: readonly OfferingChoice[],
+): InsufficientCapacityError {
+  return new InsufficientCapacityError(
+    `no capacity for ${nodeClaim.metadata.name}`,
+    tried.map(({ instanceType, offering }) => ({
+      instanceType: instanceType.name,
+      zone: offering.zone,
+      capacityType: offering.capacityType,
+    })),
+  );
+}
