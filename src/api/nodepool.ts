@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { ObjectMetaSchema, ResourceListSchema } from "./meta.ts";
+import { ConditionSchema, ObjectMetaSchema, ResourceListSchema } from "./meta.ts";
 import { NodeSelectorOperatorSchema, TaintSchema } from "./pod.ts";
 
 /**
@@ -86,11 +86,18 @@ export const NodePoolSchema = Type.Object({
   kind: Type.Literal("NodePool"),
   metadata: ObjectMetaSchema,
   spec: NodePoolSpecSchema,
+  /** What the controller reports (nodepool_status.go): resources in use, nodes, conditions. */
   status: Type.Optional(
     Type.Object({
       resources: Type.Optional(ResourceListSchema),
+      nodes: Type.Optional(Type.Integer({ minimum: 0 })),
       conditions: Type.Optional(
-        Type.Array(Type.Object({ type: Type.String(), status: Type.String() })),
+        Type.Array(
+          Type.Object({
+            ...ConditionSchema.properties,
+            observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
+          }),
+        ),
       ),
     }),
   ),

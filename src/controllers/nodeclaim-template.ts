@@ -6,7 +6,8 @@ import type { ClusterStore } from "../ports/cluster-store.ts";
 
 /** What a new node must be: the pool, the instance types that would do, where and how to buy it. */
 export interface ClaimRequest {
-  readonly name: string;
+  /** The claim's name; without one the API server names it `<nodepool>-<random>` (generateName). */
+  readonly name?: string;
   readonly nodePool: NodePool;
   readonly instanceTypeOptions: readonly string[];
   readonly zone: string;
@@ -27,7 +28,7 @@ export function nodeClaimFor(request: ClaimRequest): NodeClaim {
     apiVersion: "karpenter.sh/v1",
     kind: "NodeClaim",
     metadata: {
-      name: request.name,
+      ...(request.name === undefined ? { generateName: `${poolName}-` } : { name: request.name }),
       labels: { ...template.metadata?.labels, [Labels.nodePool]: poolName },
       annotations: {
         ...template.metadata?.annotations,
@@ -64,28 +65,26 @@ export interface PlannedNode {
 
 /**
  * Creates NodeClaims for planned nodes (disruption replacements, interruption pre-provisioning),
- * named by `name(i)`; nodes of a NodePool that no longer exists are skipped. Returns the names.
+ * named by the store as Karpenter's are (`<nodepool>-<suffix>`); nodes of a NodePool that no
+ * longer exists are skipped. Returns the names.
  */
 export async function createClaims(
   store: ClusterStore,
   planned: readonly PlannedNode[],
-  name: (nodePool: string) => string,
 ): Promise<string[]> {
   const names: string[] = [];
   for (const node of planned) {
     const pool = await store.get("NodePool", node.nodePool);
     if (pool === undefined) continue;
-    const claim = name(node.nodePool);
-    await store.create(
+    const created = await store.create(
       nodeClaimFor({
-        name: claim,
         nodePool: defaultNodePool(pool),
         instanceTypeOptions: node.instanceTypeOptions,
         zone: node.zone,
         capacityType: node.capacityType,
       }),
     );
-    names.push(claim);
+    names.push(created.metadata.name ?? "");
   }
   return names;
 }

@@ -92,8 +92,11 @@ describe("simulation: disruption", () => {
     });
     const replace = eventIndex(result, "DisruptionReplace");
     assert.ok(replace >= 0, "expected a replace command");
+    const launching = /launching (.+) first/.exec(result.events[replace]?.message ?? "")?.[1];
+    const replacements = (launching ?? "").split(", ").map((name) => `NodeClaim/${name}`);
+    assert.ok(launching !== undefined, "the command names its replacement");
     const ready = result.events.findIndex(
-      (e, i) => i > replace && e.kind === "NodeInitialized" && /-r\d+/.test(e.object),
+      (e, i) => i > replace && e.kind === "NodeInitialized" && replacements.includes(e.object),
     );
     const gone = result.events.findIndex((e, i) => i > replace && e.kind === "NodeClaimTerminated");
     assert.ok(

@@ -24,6 +24,7 @@ export class InMemoryClusterStore implements ClusterStore {
   readonly #objects = new Map<Kind, Map<string, StoredObject>>();
   readonly #now: () => Date;
   #version = 0;
+  #generated = 0;
   /** Called before an eviction the budgets allow, to check invariants. */
   onEvict: (pod: Pod) => void = () => {};
   /** Called after every write with the kind written. */
@@ -61,16 +62,25 @@ export class InMemoryClusterStore implements ClusterStore {
   }
 
   async create<T extends StoredObject>(object: T): Promise<T> {
-    const key = keyOf(object.kind, object.metadata.name ?? "", object.metadata.namespace);
+    const name = object.metadata.name || this.#generateName(object);
+    const key = keyOf(object.kind, name, object.metadata.namespace);
     const byKind = this.#byKind(object.kind);
     if (byKind.has(key)) throw new ConflictError(`${key} already exists`);
     return this.#write({
       ...object,
       metadata: {
         ...object.metadata,
+        name,
         creationTimestamp: object.metadata.creationTimestamp ?? this.#now().toISOString(),
       },
     });
+  }
+
+  /** `metadata.generateName` plus five characters, as the API server names; counted, so repeatable. */
+  #generateName(object: StoredObject): string {
+    const prefix = object.metadata.generateName;
+    if (prefix === undefined) throw new Error(`${object.kind} has neither a name nor generateName`);
+    return `${prefix}${(this.#generated++).toString(36).padStart(5, "0")}`;
   }
 
   async update<T extends StoredObject>(object: T): Promise<T> {

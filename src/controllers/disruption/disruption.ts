@@ -26,7 +26,6 @@ export class Disruption {
   readonly #context: ControllerContext;
   #candidate: { command: Command; validateAt: number } | undefined;
   #inFlight: { command: Command; replacements: string[]; since: number } | undefined;
-  #replacements = 0;
   /** Commands carried out, by reason. */
   readonly done = { Empty: 0, Underutilized: 0, Drifted: 0, Expired: 0 };
 
@@ -114,13 +113,7 @@ export class Disruption {
     }
     // Expired nodes go at once; their pods are provisioned for afterwards (Karpenter v1).
     const replacements =
-      command.reason === "Expired"
-        ? []
-        : await createClaims(
-            store,
-            command.replacements,
-            (pool) => `${pool}-r${String(this.#replacements++).padStart(4, "0")}`,
-          );
+      command.reason === "Expired" ? [] : await createClaims(store, command.replacements);
     this.#record(
       `Disruption${replacements.length === 0 ? "Delete" : "Replace"}`,
       command,

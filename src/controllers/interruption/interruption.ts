@@ -12,7 +12,6 @@ import { createClaims } from "../nodeclaim-template.ts";
 export class Interruption {
   readonly #context: ControllerContext;
   readonly #queue: InterruptionQueue;
-  #replacements = 0;
   interrupted = 0;
 
   constructor(context: ControllerContext, queue: InterruptionQueue) {
@@ -52,10 +51,6 @@ export class Interruption {
     const node = model.node(nodeName);
     if (node === undefined) return [];
     const replacements = model.repack([node]).replacements;
-    return createClaims(
-      store,
-      replacements,
-      (pool) => `${pool}-i${String(this.#replacements++).padStart(4, "0")}`,
-    );
+    return createClaims(store, replacements);
   }
 }

@@ -6,6 +6,7 @@ import { solverInput } from "../../solver/snapshot-input.ts";
 import { solve } from "../../solver/solve.ts";
 import { type ControllerContext, catalogOf, snapshotOf } from "../context.ts";
 import { nodeClaimFor } from "../nodeclaim-template.ts";
+import { isUsable } from "../nodepool/status.ts";
 
 /**
  * The provisioning controller: for a batch of pods the scheduler could not place, runs the solver
@@ -14,7 +15,6 @@ import { nodeClaimFor } from "../nodeclaim-template.ts";
  */
 export class Provisioner {
   readonly #context: ControllerContext;
-  #claims = 0;
   readonly #reported = new Set<string>();
 
   constructor(context: ControllerContext) {
@@ -26,17 +26,19 @@ export class Provisioner {
     if (pods.length === 0) return [];
     const snapshot = await snapshotOf(this.#context.store);
     const catalog = await catalogOf(this.#context);
-    const plan = toPlan(solve({ ...solverInput(snapshot), pendingPods: [...pods], catalog }));
+    // A pool reported not Ready (its node class is missing or not ready) is not launched from.
+    const nodePools = snapshot.nodePools.filter(isUsable);
+    const plan = toPlan(
+      solve({ ...solverInput(snapshot), nodePools, pendingPods: [...pods], catalog }),
+    );
     const pools = new Map(
       snapshot.nodePools.map((p) => [p.metadata.name ?? "", defaultNodePool(p)]),
     );
     for (const planned of plan.nodeClaims) {
       const nodePool = pools.get(planned.nodePool);
       if (nodePool === undefined) continue;
-      const name = `${planned.nodePool}-${String(this.#claims++).padStart(4, "0")}`;
-      await this.#context.store.create(
+      const created = await this.#context.store.create(
         nodeClaimFor({
-          name,
           nodePool,
           instanceTypeOptions: planned.instanceTypeOptions,
           zone: planned.zone,
@@ -45,7 +47,7 @@ export class Provisioner {
       );
       this.#context.events.record({
         kind: "NodeClaimCreated",
-        object: `NodeClaim/${name}`,
+        object: `NodeClaim/${created.metadata.name}`,
         message: `for ${planned.pods.length} pod(s): ${planned.instanceType} (${planned.instanceTypeOptions.length} option(s)) ${planned.capacityType} in ${planned.zone} at $${planned.price}/h`,
       });
     }
