@@ -33,7 +33,7 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
       name: "NodeClaimCreated by the provisioner counts created{reason=provisioned}",
       event: {
         kind: "NodeClaimCreated",
-        object: "NodeClaim/default-0000",
+        object: "NodeClaim/default-x7k2p",
         message: "for 3 pod(s): m5.large (4 option(s)) on-demand in z1 at $0.096/h",
       },
       metric: (m) => m.nodeClaimsCreated,
@@ -43,7 +43,7 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
       name: "NodeClaimLaunched counts launched",
       event: {
         kind: "NodeClaimLaunched",
-        object: "NodeClaim/gpu-pool-0012",
+        object: "NodeClaim/gpu-pool-b9w4c",
         message: "g5.xlarge spot in z2 as sim://1",
       },
       metric: (m) => m.nodeClaimsLaunched,
@@ -53,7 +53,7 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
       name: "InsufficientCapacity counts the claim disrupted{reason=insufficient_capacity}",
       event: {
         kind: "InsufficientCapacity",
-        object: "NodeClaim/default-0003",
+        object: "NodeClaim/default-m2q8z",
         message:
           "no capacity for small/z1/on-demand; unavailable for 3m, its pods will be planned again",
       },
@@ -64,7 +64,7 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
       name: "RegistrationTimeout counts disrupted{reason=liveness}",
       event: {
         kind: "RegistrationTimeout",
-        object: "NodeClaim/default-0001",
+        object: "NodeClaim/default-hq4tn",
         message: "the node did not register within 15m; the instance is terminated",
       },
       metric: (m) => m.nodeClaimsDisrupted,
@@ -72,13 +72,13 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
     },
     {
       name: "NodeRegistered counts registered",
-      event: { kind: "NodeRegistered", object: "NodeClaim/default-0001", message: "as Node/n-1" },
+      event: { kind: "NodeRegistered", object: "NodeClaim/default-hq4tn", message: "as Node/n-1" },
       metric: (m) => m.nodeClaimsRegistered,
       expected: [{ nodepool: "default", value: 1 }],
     },
     {
       name: "NodeRegistered counts a node created",
-      event: { kind: "NodeRegistered", object: "NodeClaim/default-0001", message: "as Node/n-1" },
+      event: { kind: "NodeRegistered", object: "NodeClaim/default-hq4tn", message: "as Node/n-1" },
       metric: (m) => m.nodesCreated,
       expected: [{ nodepool: "default", value: 1 }],
     },
@@ -86,7 +86,7 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
       name: "NodeInitialized counts initialized",
       event: {
         kind: "NodeInitialized",
-        object: "NodeClaim/default-r0002",
+        object: "NodeClaim/default-r5d2v",
         message: "ready for pods",
       },
       metric: (m) => m.nodeClaimsInitialized,
@@ -96,7 +96,7 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
       name: "NodeClaimTerminated counts terminated",
       event: {
         kind: "NodeClaimTerminated",
-        object: "NodeClaim/default-0001",
+        object: "NodeClaim/default-hq4tn",
         message: "never joined; instance deleted",
       },
       metric: (m) => m.nodeClaimsTerminated,
@@ -106,7 +106,7 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
       name: "a claim that never joined terminates no node",
       event: {
         kind: "NodeClaimTerminated",
-        object: "NodeClaim/default-0001",
+        object: "NodeClaim/default-hq4tn",
         message: "never joined; instance deleted",
       },
       metric: (m) => m.nodesTerminated,
@@ -128,7 +128,7 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
         kind: "DisruptionReplace",
         object: "Node/n-1",
         message:
-          "Underutilized: fits on a cheaper node; saves $0.0500/h; launching default-r0000 first",
+          "Underutilized: fits on a cheaper node; saves $0.0500/h; launching default-7vcx9 first",
       },
       metric: (m) => m.disruptionDecisions,
       expected: [
@@ -153,7 +153,7 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
         kind: "DisruptionReplace",
         object: "Node/n-1",
         message:
-          "Drifted: NodePool template changed; saves $0.0000/h; launching default-r0001 first",
+          "Drifted: NodePool template changed; saves $0.0000/h; launching default-k8s2l first",
       },
       metric: (m) => m.disruptionDecisions,
       expected: [{ decision: "replace", reason: "drifted", consolidation_type: "", value: 1 }],
@@ -163,7 +163,7 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
       event: {
         kind: "DisruptionReplace",
         object: "Node/n-1",
-        message: "Drifted: changed; saves $0.0000/h; launching default-r0001, spot-r0002 first",
+        message: "Drifted: changed; saves $0.0000/h; launching default-k8s2l, spot-2jq5n first",
       },
       metric: (m) => m.nodeClaimsCreated,
       expected: [
@@ -207,8 +207,8 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
       name: "SpotInterrupted counts the claim disrupted as Karpenter's AWS interruption kind",
       event: {
         kind: "SpotInterrupted",
-        object: "NodeClaim/spot-0004",
-        message: "SpotInterruption: draining; replacements spot-i0000 launched",
+        object: "NodeClaim/spot-wq9zc",
+        message: "SpotInterruption: draining; replacements spot-ppd4b launched",
       },
       metric: (m) => m.nodeClaimsDisrupted,
       expected: [{ reason: "spot_interrupted", nodepool: "spot", value: 1 }],
@@ -217,8 +217,8 @@ describe("instrumentEvents: one event, the counters Karpenter keeps", () => {
       name: "SpotInterrupted's replacements count as created",
       event: {
         kind: "SpotInterrupted",
-        object: "NodeClaim/spot-0004",
-        message: "SpotInterruption: draining; replacements spot-i0000, spot-i0001 launched",
+        object: "NodeClaim/spot-wq9zc",
+        message: "SpotInterruption: draining; replacements spot-ppd4b, spot-t6gf7 launched",
       },
       metric: (m) => m.nodeClaimsCreated,
       expected: [{ reason: "spot_interrupted", nodepool: "spot", value: 2 }],
@@ -245,13 +245,13 @@ describe("instrumentEvents: pools", () => {
     const { metrics, events } = recorder();
     events.record({
       kind: "NodeRegistered",
-      object: "NodeClaim/gpu-0001",
+      object: "NodeClaim/gpu-4g2hx",
       message: "as Node/ip-10-0-0-1",
     });
     events.record({ kind: "DisruptionDelete", object: "Node/ip-10-0-0-1", message: "Empty: idle" });
     events.record({
       kind: "NodeClaimTerminated",
-      object: "NodeClaim/gpu-0001",
+      object: "NodeClaim/gpu-4g2hx",
       message: "Node/ip-10-0-0-1 drained and its instance deleted",
     });
     assert.deepEqual(await rows(metrics.nodeClaimsDisrupted), [
@@ -261,20 +261,20 @@ describe("instrumentEvents: pools", () => {
   });
   it("the caller's resolver wins over names", async () => {
     const { metrics, events } = recorder({
-      nodePoolOf: (ref) => (ref.name === "default-abcde" ? "from-cache" : undefined),
+      nodePoolOf: (ref) => (ref.name === "default-x7k2p" ? "from-cache" : undefined),
     });
-    events.record({ kind: "NodeClaimLaunched", object: "NodeClaim/default-abcde", message: "" });
-    events.record({ kind: "NodeClaimLaunched", object: "NodeClaim/other-0001", message: "" });
+    events.record({ kind: "NodeClaimLaunched", object: "NodeClaim/default-x7k2p", message: "" });
+    events.record({ kind: "NodeClaimLaunched", object: "NodeClaim/other-z8c4b", message: "" });
     assert.deepEqual(await rows(metrics.nodeClaimsLaunched), [
       { nodepool: "from-cache", value: 1 },
       { nodepool: "other", value: 1 },
     ]);
   });
-  it("reads carpool's claim names only", () => {
-    assert.equal(nodePoolFromClaimName("default-0007"), "default");
-    assert.equal(nodePoolFromClaimName("my-pool-r0003"), "my-pool");
-    assert.equal(nodePoolFromClaimName("spot-i0001"), "spot");
-    assert.equal(nodePoolFromClaimName("default-abcde"), undefined);
+  it("reads the pool from a generated claim name only", () => {
+    assert.equal(nodePoolFromClaimName("default-x7k2p"), "default");
+    assert.equal(nodePoolFromClaimName("my-pool-0000a"), "my-pool");
+    assert.equal(nodePoolFromClaimName("hand-made"), undefined);
+    assert.equal(nodePoolFromClaimName("default-toolong"), undefined);
   });
   it("an error from the inner recorder reaches the caller and counts nothing", async () => {
     const metrics = createMetrics({ defaultMetrics: false });
@@ -289,7 +289,11 @@ describe("instrumentEvents: pools", () => {
     );
     assert.throws(
       () =>
-        events.record({ kind: "NodeClaimLaunched", object: "NodeClaim/default-0001", message: "" }),
+        events.record({
+          kind: "NodeClaimLaunched",
+          object: "NodeClaim/default-hq4tn",
+          message: "",
+        }),
       (error) => error === failure,
     );
     assert.deepEqual(await rows(metrics.nodeClaimsLaunched), []);

@@ -6,7 +6,7 @@ export interface EventInstrumentation {
   /**
    * The NodePool owning a NodeClaim or Node (its `karpenter.sh/nodepool` label), from a cache the
    * caller keeps. When it does not know, the pool is taken from the node's registration event or
-   * from carpool's own claim names (`<pool>-0007`, `<pool>-r0003`, `<pool>-i0001`), else "".
+   * from the claim's name (`<pool>-<5 characters>`, as generateName gives it), else "".
    */
   readonly nodePoolOf?: (ref: ObjectRef) => string | undefined;
 }
@@ -173,7 +173,10 @@ function snakeCase(text: string): string {
   return text.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
 }
 
-/** The pool in a claim name the provisioner, disruption or interruption controller gave it. */
+/**
+ * The pool in a NodeClaim's name: Karpenter and carpool create claims with generateName
+ * `<nodepool>-`, to which the API server adds five characters. A name of another shape says nothing.
+ */
 export function nodePoolFromClaimName(name: string): string | undefined {
-  return /^(.+)-[ri]?\d{4,}$/.exec(name)?.[1];
+  return /^(.+)-[a-z0-9]{5}$/.exec(name)?.[1];
 }
