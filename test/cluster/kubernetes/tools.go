@@ -1,0 +1,10 @@
+//go:build tools
+
+// Package tools records the upstream commands this module builds; see test/cluster/update-kubernetes.sh.
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+)
