@@ -182,10 +182,14 @@ for (const c of all().filter((c) => only.length === 0 || only.includes(c.name)))
     // GNU time reports the peak RSS; without it the run is timed alone.
     const command = timed ? ["/usr/bin/time", "-f", "%M", process.execPath] : [process.execPath];
     const start = performance.now();
-    const result = spawnSync(command[0] ?? "", [...command.slice(1), "bin/carpool.mjs", ...c.args], {
-      encoding: "utf8",
-      maxBuffer: 1 << 30,
-    });
+    const result = spawnSync(
+      command[0] ?? "",
+      [...command.slice(1), "bin/carpool.mjs", ...c.args],
+      {
+        encoding: "utf8",
+        maxBuffer: 1 << 30,
+      },
+    );
     seconds.push((performance.now() - start) / 1000);
     if (result.status !== 0) throw new Error(`${c.name}: exit ${result.status}: ${result.stderr}`);
     if (timed) rssKiB = Number(result.stderr.trim().split("\n").at(-1));

@@ -21,7 +21,9 @@ function newestSource(dir) {
 }
 
 const fresh =
-  existsSync(bundle) && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(join(root, "src"));
+  existsSync(bundle) &&
+  existsSync(stamp) &&
+  statSync(stamp).mtimeMs >= newestSource(join(root, "src"));
 if (fresh) {
   await import(bundle);
 } else {

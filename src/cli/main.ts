@@ -99,6 +99,80 @@ program
     process.exitCode = runCatalog(options);
   });
 
+const setting = (flags: string, description: string, env: string) =>
+  new Option(flags, `${description} (env ${env})`).env(env);
+
+program
+  .command("controller")
+  .description("run the controllers against a real cluster: provision, disrupt and remove nodes")
+  .addOption(
+    setting(
+      "--kubeconfig <file>",
+      "kubeconfig file; else KUBECONFIG, in-cluster, ~/.kube/config",
+      "CARPOOL_KUBECONFIG",
+    ),
+  )
+  .addOption(
+    setting("--context <name>", "kubeconfig context other than the current one", "KUBE_CONTEXT"),
+  )
+  .addOption(
+    setting("--cloud-provider <name>", "where nodes come from", "CLOUD_PROVIDER")
+      .choices(["kwok"])
+      .makeOptionMandatory(),
+  )
+  .addOption(
+    setting("--cluster-name <name>", "the cluster's name (tags, bootstrap)", "CLUSTER_NAME"),
+  )
+  .addOption(
+    setting(
+      "--region <region>",
+      "region of the built-in AWS catalog (kwok without InstanceTypes)",
+      "AWS_REGION",
+    ).default("us-east-1"),
+  )
+  .addOption(setting("--leader-elect", "elect one active replica through a Lease", "LEADER_ELECT"))
+  .addOption(
+    setting(
+      "--leader-election-namespace <ns>",
+      "namespace of the Lease",
+      "SYSTEM_NAMESPACE",
+    ).default("kube-system"),
+  )
+  .addOption(
+    setting("--leader-election-name <name>", "name of the Lease", "LEADER_ELECTION_NAME").default(
+      "carpool-leader-election",
+    ),
+  )
+  .addOption(
+    setting("--metrics-port <port>", "Prometheus metrics on /metrics", "METRICS_PORT").default(
+      "8080",
+    ),
+  )
+  .addOption(
+    setting("--health-port <port>", "/healthz and /readyz", "HEALTH_PROBE_PORT").default("8081"),
+  )
+  .addOption(
+    setting(
+      "--bind-address <host>",
+      "address the metrics and health servers listen on",
+      "BIND_ADDRESS",
+    ).default("0.0.0.0"),
+  )
+  .addOption(
+    setting("--log-level <level>", "least severe log level", "LOG_LEVEL")
+      .choices(["debug", "info", "warn", "error"])
+      .default("info"),
+  )
+  .addOption(
+    setting("--log-format <format>", "log lines", "LOG_FORMAT")
+      .choices(["json", "text"])
+      .default("json"),
+  )
+  .action(async (options) => {
+    const { runController } = await import("./controller-command.ts");
+    process.exitCode = await runController(options);
+  });
+
 program
   .command("start", { hidden: true })
   .description("the job `npm start` runs: simulate the bundled demo scenario and write its report")

@@ -43,6 +43,7 @@ export class KubeEventRecorder implements EventRecorder {
   readonly #recent = new Map<string, number>();
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
+  #sequence = 0;
 
   constructor(options: KubeEventRecorderOptions) {
     this.#options = options;
@@ -73,8 +74,9 @@ export class KubeEventRecorder implements EventRecorder {
       const body = {
         apiVersion: "events.k8s.io/v1",
         kind: "Event",
+        // Named as client-go names events: the object's name and the time in hex nanoseconds.
         metadata: {
-          generateName: `${name.slice(0, 200)}.`,
+          name: `${name.slice(0, 200)}.${(BigInt(now.getTime()) * 1_000_000n + BigInt(this.#sequence++ % 1_000_000)).toString(16)}`,
           namespace: namespace ?? "default",
         },
         eventTime: microTime(now),

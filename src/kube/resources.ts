@@ -9,11 +9,20 @@ export interface Resource {
   readonly namespaced: boolean;
   /** Status is written through the `/status` subresource, and ignored by writes to the object. */
   readonly statusSubresource: boolean;
+  /** The server keeps status given on create (Nodes: "allow all fields, including status"). */
+  readonly statusOnCreate?: boolean;
 }
 
 const table: readonly Resource[] = [
   { kind: "Pod", apiVersion: "v1", plural: "pods", namespaced: true, statusSubresource: true },
-  { kind: "Node", apiVersion: "v1", plural: "nodes", namespaced: false, statusSubresource: true },
+  {
+    kind: "Node",
+    apiVersion: "v1",
+    plural: "nodes",
+    namespaced: false,
+    statusSubresource: true,
+    statusOnCreate: true,
+  },
   {
     kind: "PersistentVolume",
     apiVersion: "v1",

@@ -54,8 +54,14 @@ export class KubeClusterStore implements ClusterStore {
     return this.#informers.get(kind)?.served ?? false;
   }
 
+  /** The cached object now, without waiting (for event and metric labels). */
+  peek(kind: Kind, name: string, namespace?: string): StoredObject | undefined {
+    return this.#informers.get(kind)?.get(name, namespace ?? "default");
+  }
+
+  /** A kind the store was not asked to watch (another provider's node class) lists as empty. */
   async list<K extends Kind>(kind: K): Promise<Extract<StoredObject, { kind: K }>[]> {
-    return this.#informer(kind).list() as Extract<StoredObject, { kind: K }>[];
+    return (this.#informers.get(kind)?.list() ?? []) as Extract<StoredObject, { kind: K }>[];
   }
 
   async get<K extends Kind>(
@@ -63,7 +69,7 @@ export class KubeClusterStore implements ClusterStore {
     name: string,
     namespace?: string,
   ): Promise<Extract<StoredObject, { kind: K }> | undefined> {
-    return this.#informer(kind).get(name, namespace ?? "default") as
+    return this.#informers.get(kind)?.get(name, namespace ?? "default") as
       | Extract<StoredObject, { kind: K }>
       | undefined;
   }
@@ -71,15 +77,16 @@ export class KubeClusterStore implements ClusterStore {
   async create<T extends StoredObject>(object: T): Promise<T> {
     const resource = resourceOf(object.kind);
     const { status, ...rest } = object as T & { status?: unknown };
+    const separateStatus = resource.statusSubresource && resource.statusOnCreate !== true;
     const created = await this.#write<T>(
       "POST",
       collectionPath(resource, this.#namespace(resource, object)),
-      { ...rest, apiVersion: resource.apiVersion, kind: resource.kind },
+      { ...(separateStatus ? rest : object), apiVersion: resource.apiVersion, kind: resource.kind },
       describe(object),
     );
-    // A kind with a status subresource ignores status on create; it is written next.
+    // Most kinds with a status subresource drop status on create; it is written next.
     const written =
-      status !== undefined && resource.statusSubresource
+      status !== undefined && separateStatus
         ? await this.#write<T>(
             "PUT",
             `${objectPath(resource, created.metadata.name ?? "", created.metadata.namespace)}/status`,
@@ -198,12 +205,6 @@ export class KubeClusterStore implements ClusterStore {
 
   #namespace(resource: Resource, object: StoredObject): string | undefined {
     return resource.namespaced ? (object.metadata.namespace ?? "default") : undefined;
-  }
-
-  #informer(kind: Kind): Informer {
-    const informer = this.#informers.get(kind);
-    if (informer === undefined) throw new Error(`${kind} is not watched by this store`);
-    return informer;
   }
 }
 

@@ -7,7 +7,7 @@ import { parseDuration } from "../../disruption/duration.ts";
 import { EvictionBudgets } from "../../disruption/pdb.ts";
 import { terminationStep } from "../../disruption/termination.ts";
 import { NodeClaimNotFoundError } from "../../ports/cloud-provider.ts";
-import { TooManyRequestsError } from "../../ports/cluster-store.ts";
+import { NotFoundError, TooManyRequestsError } from "../../ports/cluster-store.ts";
 import type { ControllerContext } from "../context.ts";
 
 /**
@@ -107,7 +107,12 @@ export class Termination {
       }
     }
     if (node !== undefined) {
-      await store.delete({ kind: "Node", name: node.metadata.name ?? "" });
+      try {
+        await store.delete({ kind: "Node", name: node.metadata.name ?? "" });
+      } catch (error) {
+        // A provider whose instances are Node objects (kwok) has deleted it already.
+        if (!(error instanceof NotFoundError)) throw error;
+      }
       // Pods still bound to the node (daemonsets, tolerating pods) go with it (pod garbage collection).
       for (const pod of (await store.list("Pod")).filter(
         (p) => p.spec.nodeName === node.metadata.name,

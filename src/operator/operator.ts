@@ -1,0 +1,240 @@
+import type { Pod } from "../api/pod.ts";
+import { podKey } from "../cluster/snapshot.ts";
+import type { ControllerContext } from "../controllers/context.ts";
+import { Disruption } from "../controllers/disruption/disruption.ts";
+import { Interruption } from "../controllers/interruption/interruption.ts";
+import { Lifecycle } from "../controllers/lifecycle/lifecycle.ts";
+import { PodEvents } from "../controllers/lifecycle/pod-events.ts";
+import { type NodeClassKind, NodePoolStatus } from "../controllers/nodepool/status.ts";
+import { isProvisionable } from "../controllers/pending-pods.ts";
+import { Batcher } from "../controllers/provisioning/batcher.ts";
+import { Provisioner } from "../controllers/provisioning/provisioner.ts";
+import { Termination } from "../controllers/termination/termination.ts";
+import type { StoredObject } from "../ports/cluster-store.ts";
+import type { InterruptionQueue } from "../ports/interruption-queue.ts";
+
+/** Every controller runs at least this often, whatever the watches say. */
+const LoopEveryMs = 30_000;
+const DisruptionEveryMs = 10_000;
+/** After a controller fails, the loop runs again this soon. */
+const RetryMs = 5_000;
+/** Watch events arriving together start one pass, not one each. */
+const CoalesceMs = 50;
+
+export interface OperatorOptions {
+  readonly context: ControllerContext;
+  readonly nodeClasses: readonly NodeClassKind[];
+  readonly interruptions?: InterruptionQueue;
+  /** A controller failed this pass (it runs again on the next one). */
+  readonly onError: (error: unknown, controller: string) => void;
+  /** A provisioning run starts for this many pods; the function returned is told how it ended. */
+  readonly onProvisioning?: (pods: number) => (result: { unschedulablePods: number }) => void;
+}
+
+/**
+ * The controllers of a real cluster, driven by its watches and by time: every change a watch
+ * reports starts a pass of pod events, provisioning, interruption, lifecycle, termination and
+ * NodePool status; a pass runs every 30 s regardless; disruption is tried every 10 s. Pending
+ * pods are batched as Karpenter batches them (1 s idle, 10 s at most). One pass at a time; a
+ * controller that fails is reported and retried, and never stops the others.
+ */
+export class Operator {
+  readonly #options: OperatorOptions;
+  readonly #provisioner: Provisioner;
+  readonly #lifecycle: Lifecycle;
+  readonly #podEvents: PodEvents;
+  readonly #termination: Termination;
+  readonly #disruption: Disruption;
+  readonly #interruption: Interruption | undefined;
+  readonly #nodePools: NodePoolStatus;
+  readonly #batcher = new Batcher();
+  #touchedNodes = new Set<string>();
+  /** Pods already handed to provisioning; cleared when capacity goes and every 30 s. */
+  #batched = new Set<string>();
+  #provisionTimer: NodeJS.Timeout | undefined;
+  #provisionAt: number | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #kickTimer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+  #version = 0;
+  #disruptionVersion = -1;
+  #disruptionAt = Number.NEGATIVE_INFINITY;
+  #disruptionDeadline: number | undefined;
+  #lastPass = 0;
+
+  constructor(options: OperatorOptions) {
+    this.#options = options;
+    const { context } = options;
+    this.#provisioner = new Provisioner(context);
+    this.#lifecycle = new Lifecycle(context);
+    this.#podEvents = new PodEvents(context);
+    this.#termination = new Termination(context);
+    this.#disruption = new Disruption(context);
+    this.#nodePools = new NodePoolStatus(context, options.nodeClasses);
+    this.#interruption =
+      options.interruptions === undefined
+        ? undefined
+        : new Interruption(context, options.interruptions);
+  }
+
+  /** When the last pass finished (ms since the epoch), for the liveness probe. */
+  get lastPass(): number {
+    return this.#lastPass;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#lastPass = Date.now();
+    this.#every(LoopEveryMs, () => {
+      this.#batched = new Set();
+      this.kick();
+    });
+    this.#every(DisruptionEveryMs, () => void this.#disrupt());
+    this.kick();
+  }
+
+  /** Stops starting passes and waits for the one under way. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    clearTimeout(this.#kickTimer);
+    clearTimeout(this.#provisionTimer);
+    await this.#running;
+  }
+
+  /** A watch saw a change. */
+  notify(object: StoredObject, deleted: boolean): void {
+    this.#version++;
+    if (object.kind === "Pod") {
+      const pod = object as Pod;
+      if (pod.spec.nodeName && !ownedBy(pod, "DaemonSet"))
+        this.#touchedNodes.add(pod.spec.nodeName);
+    }
+    if ((object.kind === "NodeClaim" || object.kind === "Node") && deleted)
+      this.#batched = new Set();
+    this.kick();
+  }
+
+  /** Runs a pass soon; a pass under way is followed by one more. */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#running !== undefined) {
+      this.#again = true;
+      return;
+    }
+    if (this.#kickTimer !== undefined) return;
+    this.#kickTimer = setTimeout(() => {
+      this.#kickTimer = undefined;
+      this.#running = this.#pass().finally(() => {
+        this.#running = undefined;
+        this.#lastPass = Date.now();
+        if (this.#again) {
+          this.#again = false;
+          this.kick();
+        }
+      });
+    }, CoalesceMs);
+  }
+
+  async #pass(): Promise<void> {
+    const touched = this.#touchedNodes;
+    this.#touchedNodes = new Set();
+    await this.#step("podevents", () => this.#podEvents.record(touched));
+    await this.#step("provisioning", () => this.#queueProvisioning());
+    if (this.#interruption !== undefined)
+      await this.#step("interruption", () => this.#interruption?.reconcile());
+    await this.#step("lifecycle", () => this.#lifecycle.reconcile());
+    await this.#step("termination", () => this.#termination.reconcile());
+    await this.#step("nodepool.status", () => this.#nodePools.reconcile());
+  }
+
+  /** Karpenter's batching: provision once the batch has been quiet for 1 s, or after 10 s. */
+  async #queueProvisioning(): Promise<void> {
+    const now = Date.now();
+    const pending = (await this.#options.context.store.list("Pod")).filter(isProvisionable);
+    const fresh = pending.filter((p) => !this.#batched.has(podKey(p)));
+    if (fresh.length === 0) return;
+    for (const pod of fresh) this.#batched.add(podKey(pod));
+    this.#batcher.observe(now);
+    const due = this.#batcher.dueAt() ?? now;
+    if (this.#provisionAt !== undefined && this.#provisionAt <= due) return;
+    this.#schedule(due);
+  }
+
+  #schedule(due: number): void {
+    clearTimeout(this.#provisionTimer);
+    this.#provisionAt = due;
+    this.#provisionTimer = setTimeout(
+      () => void this.#provision(due),
+      Math.max(0, due - Date.now()),
+    );
+  }
+
+  async #provision(due: number): Promise<void> {
+    if (this.#stopped || this.#provisionAt !== due) return;
+    const next = this.#batcher.dueAt();
+    if (next !== undefined && next > Date.now()) return this.#schedule(next);
+    this.#provisionAt = undefined;
+    this.#batcher.reset();
+    // Provisioning waits for a pass under way, so it never races the lifecycle's writes.
+    await this.#running;
+    await this.#step("provisioning", async () => {
+      const pending = (await this.#options.context.store.list("Pod")).filter(isProvisionable);
+      const done = this.#options.onProvisioning?.(pending.length);
+      const unschedulable = await this.#provisioner.provision(pending);
+      done?.({ unschedulablePods: unschedulable.length });
+    });
+    this.kick();
+  }
+
+  /**
+   * As in the simulator: disruption polls every 10 s while a command is under way; otherwise a
+   * pass runs at most once a minute, and only when the cluster changed, a node's
+   * consolidateAfter or expireAfter ran out, or an hour passed.
+   */
+  async #disrupt(): Promise<void> {
+    if (this.#stopped || this.#running !== undefined) return;
+    const now = Date.now();
+    if (!this.#disruption.busy) {
+      if (now - this.#disruptionAt < 60_000) return;
+      const changed = this.#version !== this.#disruptionVersion;
+      const deadline = this.#disruptionDeadline !== undefined && now >= this.#disruptionDeadline;
+      if (!changed && !deadline && now - this.#disruptionAt < 3_600_000) return;
+    }
+    const version = this.#version;
+    const run = this.#step("disruption", async () => {
+      const wasBusy = this.#disruption.busy;
+      await this.#disruption.reconcile();
+      this.#disruptionVersion = wasBusy || this.#disruption.busy ? -1 : version;
+      this.#disruptionAt = now;
+      this.#disruptionDeadline = await this.#disruption.nextDeadline();
+    });
+    this.#running = run.finally(() => {
+      this.#running = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      }
+    });
+    await this.#running;
+  }
+
+  async #step(controller: string, action: () => Promise<void> | void): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      this.#options.onError(error, controller);
+      if (!this.#stopped) setTimeout(() => this.kick(), RetryMs).unref();
+    }
+  }
+
+  #every(ms: number, action: () => void): void {
+    this.#timers.push(setInterval(action, ms));
+  }
+}
+
+function ownedBy(pod: Pod, kind: string): boolean {
+  return (pod.metadata.ownerReferences ?? []).some((o) => o.kind === kind);
+}
