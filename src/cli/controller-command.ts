@@ -16,7 +16,7 @@ import { createMetrics } from "../observability/metrics.ts";
 import { recordNodePools } from "../observability/nodepools.ts";
 import { timeScheduling } from "../observability/scheduling.ts";
 import { Operator } from "../operator/operator.ts";
-import type { StoredObject } from "../ports/cluster-store.ts";
+import { ConflictError, type StoredObject } from "../ports/cluster-store.ts";
 import { KwokCloudProvider } from "../providers/kwok/cloud-provider.ts";
 import { ExitCode } from "./output.ts";
 
@@ -182,8 +182,11 @@ export async function runController(options: ControllerOptions): Promise<number>
   operator = new Operator({
     context,
     nodeClasses: [Kwok],
-    onError: (error, controller) =>
-      log.error({ controller, error: errorText(error) }, "controller failed; retrying"),
+    onError: (error, controller) => {
+      if (error instanceof ConflictError)
+        log.debug({ controller, error: errorText(error) }, "conflict; reading again");
+      else log.error({ controller, error: errorText(error) }, "controller failed; retrying");
+    },
     onProvisioning: (pods) => {
       const done = timeScheduling(metrics, { pods });
       return (result) => {

@@ -10,7 +10,7 @@ import { isProvisionable } from "../controllers/pending-pods.ts";
 import { Batcher } from "../controllers/provisioning/batcher.ts";
 import { Provisioner } from "../controllers/provisioning/provisioner.ts";
 import { Termination } from "../controllers/termination/termination.ts";
-import type { StoredObject } from "../ports/cluster-store.ts";
+import { ConflictError, type StoredObject } from "../ports/cluster-store.ts";
 import type { InterruptionQueue } from "../ports/interruption-queue.ts";
 
 /** Every controller runs at least this often, whatever the watches say. */
@@ -18,6 +18,7 @@ const LoopEveryMs = 30_000;
 const DisruptionEveryMs = 10_000;
 /** After a controller fails, the loop runs again this soon. */
 const RetryMs = 5_000;
+const ConflictRetryMs = 200;
 /** Watch events arriving together start one pass, not one each. */
 const CoalesceMs = 50;
 
@@ -226,7 +227,9 @@ export class Operator {
       await action();
     } catch (error) {
       this.#options.onError(error, controller);
-      if (!this.#stopped) setTimeout(() => this.kick(), RetryMs).unref();
+      // A conflict only means the object moved on (kwok's status, a user's edit): read and go again.
+      const delay = error instanceof ConflictError ? ConflictRetryMs : RetryMs;
+      if (!this.#stopped) setTimeout(() => this.kick(), delay).unref();
     }
   }
 
