@@ -5,6 +5,7 @@ import { Disruption } from "../controllers/disruption/disruption.ts";
 import { Interruption } from "../controllers/interruption/interruption.ts";
 import { Lifecycle } from "../controllers/lifecycle/lifecycle.ts";
 import { PodEvents } from "../controllers/lifecycle/pod-events.ts";
+import { NodeClaimDisruptionConditions } from "../controllers/nodeclaim/disruption-conditions.ts";
 import { type NodeClassKind, NodePoolStatus } from "../controllers/nodepool/status.ts";
 import { isProvisionable } from "../controllers/pending-pods.ts";
 import { Batcher } from "../controllers/provisioning/batcher.ts";
@@ -48,6 +49,7 @@ export class Operator {
   readonly #disruption: Disruption;
   readonly #interruption: Interruption | undefined;
   readonly #nodePools: NodePoolStatus;
+  readonly #claimConditions: NodeClaimDisruptionConditions;
   readonly #batcher = new Batcher();
   #touchedNodes = new Set<string>();
   /** Pods already handed to provisioning; cleared when capacity goes and every 30 s. */
@@ -74,6 +76,7 @@ export class Operator {
     this.#termination = new Termination(context);
     this.#disruption = new Disruption(context);
     this.#nodePools = new NodePoolStatus(context, options.nodeClasses);
+    this.#claimConditions = new NodeClaimDisruptionConditions(context);
     this.#interruption =
       options.interruptions === undefined
         ? undefined
@@ -149,6 +152,7 @@ export class Operator {
     await this.#step("lifecycle", () => this.#lifecycle.reconcile());
     await this.#step("termination", () => this.#termination.reconcile());
     await this.#step("nodepool.status", () => this.#nodePools.reconcile());
+    await this.#step("nodeclaim.disruption", () => this.#claimConditions.reconcile());
   }
 
   /** Karpenter's batching: provision once the batch has been quiet for 1 s, or after 10 s. */
