@@ -67,7 +67,7 @@ export class LeaderElector {
     clearTimeout(this.#timer);
     if (!this.#leading || this.#lease === undefined) return;
     this.#leading = false;
-    const now = new Date().toISOString();
+    const now = microTime(new Date());
     try {
       await this.#options.rest.request("PUT", this.#path(), {
         body: {

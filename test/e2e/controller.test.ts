@@ -168,6 +168,20 @@ describe("carpool controller on a real control plane", { skip }, () => {
       return ready?.status === "True" && general?.status?.nodes === count ? true : undefined;
     });
     assert.ok(controller.events("NodeClaimCreated").length >= 3);
+    // Probes and Karpenter's metrics, on the ports the controller reports it bound.
+    const started = await controller.waitForLog("its ports", (l) => l.message === "starting");
+    const readyz = await fetch(`http://127.0.0.1:${started.healthPort}/readyz`);
+    assert.equal(readyz.status, 200);
+    assert.equal((await fetch(`http://127.0.0.1:${started.healthPort}/healthz`)).status, 200);
+    const metrics = await (await fetch(`http://127.0.0.1:${started.metricsPort}/metrics`)).text();
+    assert.match(
+      metrics,
+      /karpenter_nodeclaims_created_total\{[^}]*nodepool="general"[^}]*\} [1-9]/,
+    );
+    assert.match(
+      metrics,
+      /karpenter_cloudprovider_duration_seconds_count\{[^}]*method="Create"[^}]*provider="kwok"/,
+    );
   });
 
   it("says on the pod why it cannot place it, and marks a NodePool without its node class not Ready", async () => {
@@ -267,14 +281,19 @@ describe("carpool controller on a real control plane", { skip }, () => {
       "default",
     );
     assert.equal(lease?.spec.holderIdentity, leaderLine(leader)?.identity);
-    await scale("web", 9);
-    await allRunning("web", 9);
+    // Pods larger than any node there is, so each needs a new one.
+    await client.apply(deployment({ name: "big-a", replicas: 2, requests: { cpu: "3", memory: "2Gi" } }));
+    await allRunning("big-a", 2);
     assert.ok(leader.events("NodeClaimCreated").length >= 1, "the leader launched the new nodes");
     assert.equal(standby.events("NodeClaimCreated").length, 0, "the standby launched nothing");
+    // A leader stopping hands the Lease back, so the standby takes over within a retry period or
+    // two rather than after the 15 s lease duration.
+    const stopped = Date.now();
     assert.equal(await leader.stop(), 0);
     await standby.waitForLog("leadership", (l) => l.message === "became the leader", 20_000);
-    await scale("web", 12);
-    await allRunning("web", 12);
+    assert.ok(Date.now() - stopped < 10_000, `took over in ${Date.now() - stopped} ms`);
+    await client.apply(deployment({ name: "big-b", replicas: 2, requests: { cpu: "3", memory: "2Gi" } }));
+    await allRunning("big-b", 2);
     assert.ok(standby.events("NodeClaimCreated").length >= 1, "the new leader launches");
   });
 
@@ -285,8 +304,8 @@ describe("carpool controller on a real control plane", { skip }, () => {
     assert.ok(controller);
     await cluster.restartApiServer();
     const before = controller.events("NodeClaimCreated").length;
-    await scale("web", 15);
-    await allRunning("web", 15);
+    await client.apply(deployment({ name: "big-c", replicas: 2, requests: { cpu: "3", memory: "2Gi" } }));
+    await allRunning("big-c", 2);
     assert.ok(controller.events("NodeClaimCreated").length > before, "new nodes after the restart");
   });
 });
