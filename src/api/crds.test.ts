@@ -49,9 +49,13 @@ describe("CRDs from the TypeBox schemas", () => {
     assert.equal(version.name, "v1alpha1");
     assert.deepEqual(version.subresources, { status: {} });
     const schema = version.schema.openAPIV3Schema;
-    // No fields and no x-kubernetes-preserve-unknown-fields: the API server prunes (or, with
-    // strict field validation, refuses) anything written into spec.
-    assert.deepEqual(schema.properties.spec, { type: "object", properties: {} });
+    // No fields, and closed: the API server refuses anything written into spec, as carpool's loader
+    // does (test/e2e/crds.test.ts checks it on a real server).
+    assert.deepEqual(schema.properties.spec, {
+      type: "object",
+      properties: {},
+      additionalProperties: false,
+    });
     assert.equal(schema.required, undefined);
     assert.deepEqual(schema.properties.status.properties.conditions.items.required, [
       "type",

@@ -49,6 +49,8 @@ export function structuralSchema(schema: TSchema): Record<string, unknown> {
       );
       if (Array.isArray(source.required) && source.required.length > 0)
         result.required = source.required;
+      // A closed object (an empty spec that takes no fields) stays closed on the server too.
+      if (source.additionalProperties === false) result.additionalProperties = false;
     } else if (patternProperties !== undefined) {
       const [value] = Object.values(patternProperties);
       if (value !== undefined) result.additionalProperties = structuralSchema(value);

@@ -844,9 +844,6 @@ const invalidCases: readonly InvalidCase[] = [
     set: { "spec.nodes": 3 },
     field: "spec",
     says: "spec.nodes in body is a forbidden property",
-    todo:
-      "crds/carpool.dev_kwoknodeclasses.yaml gives spec `properties: {}` without `additionalProperties: false` " +
-      "(structuralSchema() drops TypeBox's additionalProperties: false), so the server prunes spec.nodes and stores spec: {}",
   },
 ];
 
