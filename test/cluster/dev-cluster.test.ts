@@ -70,8 +70,17 @@ describe("dev cluster (scripts/dev-cluster)", {
   skip: availability.available ? false : `${availability.reason}: ${availability.enable}`,
 }, () => {
   let cluster: DevCluster;
-  const nodeName = "kwok-fake-0";
+  // Unique names, so a reused cluster (CARPOOL_DEV_CLUSTER_DIR) can run this file again.
+  const run = Date.now().toString(36);
+  const nodeName = `kwok-fake-${run}`;
+  const podName = `scheduled-${run}`;
+  const app = `web-${run}`;
   const ns = "default";
+  // No nodeName: kube-scheduler picks the node. The selector keeps it off nodes of earlier runs.
+  const podSpec = {
+    nodeSelector: { "kubernetes.io/hostname": nodeName },
+    containers: [{ name: "app", image: "registry.k8s.io/pause:3.10" }],
+  };
 
   const get = (path: string) => kubeRequest(cluster.credentials, "GET", path);
   const post = (path: string, body: unknown) =>
@@ -132,13 +141,13 @@ describe("dev cluster (scripts/dev-cluster)", {
       await post(`/api/v1/namespaces/${ns}/pods`, {
         apiVersion: "v1",
         kind: "Pod",
-        metadata: { name: "scheduled" },
-        spec: { containers: [{ name: "app", image: "registry.k8s.io/pause:3.10" }] },
+        metadata: { name: podName },
+        spec: podSpec,
       }),
       [201],
     );
     const pod = await eventually("the pod to run", async () => {
-      const pod = json<PodObject>(await get(`/api/v1/namespaces/${ns}/pods/scheduled`));
+      const pod = json<PodObject>(await get(`/api/v1/namespaces/${ns}/pods/${podName}`));
       return pod.status?.phase === "Running" && conditionTrue(pod.status.conditions, "Ready")
         ? pod
         : undefined;
@@ -147,18 +156,18 @@ describe("dev cluster (scripts/dev-cluster)", {
   });
 
   it("runs a Deployment's 2 replicas (kube-controller-manager)", async () => {
-    const labels = { app: "web" };
+    const labels = { app };
     json(
       await post(`/apis/apps/v1/namespaces/${ns}/deployments`, {
         apiVersion: "apps/v1",
         kind: "Deployment",
-        metadata: { name: "web" },
+        metadata: { name: app },
         spec: {
           replicas: 2,
           selector: { matchLabels: labels },
           template: {
             metadata: { labels },
-            spec: { containers: [{ name: "app", image: "registry.k8s.io/pause:3.10" }] },
+            spec: podSpec,
           },
         },
       }),
@@ -166,7 +175,7 @@ describe("dev cluster (scripts/dev-cluster)", {
     );
     const pods = await eventually("2 running pods of the Deployment", async () => {
       const list = json<List<PodObject>>(
-        await get(`/api/v1/namespaces/${ns}/pods?labelSelector=app%3Dweb`),
+        await get(`/api/v1/namespaces/${ns}/pods?labelSelector=app%3D${app}`),
       );
       const runningPods = list.items.filter((pod) => pod.status?.phase === "Running");
       return runningPods.length === 2 ? runningPods : undefined;
@@ -174,7 +183,7 @@ describe("dev cluster (scripts/dev-cluster)", {
     for (const pod of pods) assert.equal(pod.spec.nodeName, nodeName);
     await eventually("the Deployment to report 2 ready replicas", async () => {
       const deployment = json<{ status?: { readyReplicas?: number } }>(
-        await get(`/apis/apps/v1/namespaces/${ns}/deployments/web`),
+        await get(`/apis/apps/v1/namespaces/${ns}/deployments/${app}`),
       );
       return deployment.status?.readyReplicas === 2 ? deployment : undefined;
     });
@@ -191,7 +200,7 @@ describe("dev cluster (scripts/dev-cluster)", {
     assert.equal(response.status, 200);
     assert.equal(response.body, "ok");
     json(await get(`/api/v1/nodes/${nodeName}`));
-    json(await get(`/apis/apps/v1/namespaces/${ns}/deployments/web`));
+    json(await get(`/apis/apps/v1/namespaces/${ns}/deployments/${app}`));
   });
 
   it("goes down: the directory is removed and no process is left", async (t) => {
