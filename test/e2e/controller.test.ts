@@ -282,7 +282,9 @@ describe("carpool controller on a real control plane", { skip }, () => {
     );
     assert.equal(lease?.spec.holderIdentity, leaderLine(leader)?.identity);
     // Pods larger than any node there is, so each needs a new one.
-    await client.apply(deployment({ name: "big-a", replicas: 2, requests: { cpu: "3", memory: "2Gi" } }));
+    await client.apply(
+      deployment({ name: "big-a", replicas: 2, requests: { cpu: "3", memory: "2Gi" } }),
+    );
     await allRunning("big-a", 2);
     assert.ok(leader.events("NodeClaimCreated").length >= 1, "the leader launched the new nodes");
     assert.equal(standby.events("NodeClaimCreated").length, 0, "the standby launched nothing");
@@ -292,7 +294,9 @@ describe("carpool controller on a real control plane", { skip }, () => {
     assert.equal(await leader.stop(), 0);
     await standby.waitForLog("leadership", (l) => l.message === "became the leader", 20_000);
     assert.ok(Date.now() - stopped < 10_000, `took over in ${Date.now() - stopped} ms`);
-    await client.apply(deployment({ name: "big-b", replicas: 2, requests: { cpu: "3", memory: "2Gi" } }));
+    await client.apply(
+      deployment({ name: "big-b", replicas: 2, requests: { cpu: "3", memory: "2Gi" } }),
+    );
     await allRunning("big-b", 2);
     assert.ok(standby.events("NodeClaimCreated").length >= 1, "the new leader launches");
   });
@@ -304,7 +308,9 @@ describe("carpool controller on a real control plane", { skip }, () => {
     assert.ok(controller);
     await cluster.restartApiServer();
     const before = controller.events("NodeClaimCreated").length;
-    await client.apply(deployment({ name: "big-c", replicas: 2, requests: { cpu: "3", memory: "2Gi" } }));
+    await client.apply(
+      deployment({ name: "big-c", replicas: 2, requests: { cpu: "3", memory: "2Gi" } }),
+    );
     await allRunning("big-c", 2);
     assert.ok(controller.events("NodeClaimCreated").length > before, "new nodes after the restart");
   });
