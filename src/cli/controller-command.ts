@@ -15,6 +15,7 @@ import { createLogger, type LogFormat, type LogLevel, objectFields } from "../ob
 import { createMetrics } from "../observability/metrics.ts";
 import { recordNodePools } from "../observability/nodepools.ts";
 import { timeScheduling } from "../observability/scheduling.ts";
+import { parseFeatureGates } from "../operator/feature-gates.ts";
 import { Operator } from "../operator/operator.ts";
 import { ConflictError, type StoredObject } from "../ports/cluster-store.ts";
 import { KwokCloudProvider } from "../providers/kwok/cloud-provider.ts";
@@ -32,6 +33,7 @@ export interface ControllerOptions {
   readonly metricsPort: string;
   readonly healthPort: string;
   readonly bindAddress: string;
+  readonly featureGates?: string;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
 }
@@ -69,6 +71,11 @@ export async function runController(options: ControllerOptions): Promise<number>
   const ports = parsePorts(options);
   if (typeof ports === "string") {
     log.error(ports);
+    return ExitCode.invalidInput;
+  }
+  const gates = parseFeatureGates(options.featureGates);
+  if (!gates.ok) {
+    log.error(gates.error);
     return ExitCode.invalidInput;
   }
   let rest: KubeRest;
@@ -182,6 +189,7 @@ export async function runController(options: ControllerOptions): Promise<number>
   operator = new Operator({
     context,
     nodeClasses: [Kwok],
+    featureGates: gates.gates,
     onError: (error, controller) => {
       if (error instanceof ConflictError)
         log.debug({ controller, error: errorText(error) }, "conflict; reading again");

@@ -159,6 +159,13 @@ program
     ).default("0.0.0.0"),
   )
   .addOption(
+    setting(
+      "--feature-gates <gates>",
+      "Name=true|false,… (SpotToSpotConsolidation, default true)",
+      "FEATURE_GATES",
+    ),
+  )
+  .addOption(
     setting("--log-level <level>", "least severe log level", "LOG_LEVEL")
       .choices(["debug", "info", "warn", "error"])
       .default("info"),

@@ -13,6 +13,7 @@ import { Provisioner } from "../controllers/provisioning/provisioner.ts";
 import { Termination } from "../controllers/termination/termination.ts";
 import { ConflictError, type StoredObject } from "../ports/cluster-store.ts";
 import type { InterruptionQueue } from "../ports/interruption-queue.ts";
+import type { FeatureGates } from "./feature-gates.ts";
 
 /** Every controller runs at least this often, whatever the watches say. */
 const LoopEveryMs = 30_000;
@@ -27,6 +28,7 @@ export interface OperatorOptions {
   readonly context: ControllerContext;
   readonly nodeClasses: readonly NodeClassKind[];
   readonly interruptions?: InterruptionQueue;
+  readonly featureGates?: FeatureGates;
   /** A controller failed this pass (it runs again on the next one). */
   readonly onError: (error: unknown, controller: string) => void;
   /** A provisioning run starts for this many pods; the function returned is told how it ended. */
@@ -74,7 +76,9 @@ export class Operator {
     this.#lifecycle = new Lifecycle(context);
     this.#podEvents = new PodEvents(context);
     this.#termination = new Termination(context);
-    this.#disruption = new Disruption(context);
+    this.#disruption = new Disruption(context, {
+      spotToSpot: options.featureGates?.SpotToSpotConsolidation ?? true,
+    });
     this.#nodePools = new NodePoolStatus(context, options.nodeClasses);
     this.#claimConditions = new NodeClaimDisruptionConditions(context);
     this.#interruption =

@@ -29,8 +29,12 @@ export class Disruption {
   /** Commands carried out, by reason. */
   readonly done = { Empty: 0, Underutilized: 0, Drifted: 0, Expired: 0 };
 
-  constructor(context: ControllerContext) {
+  readonly #spotToSpot: boolean;
+
+  /** `spotToSpot`: Karpenter's SpotToSpotConsolidation feature gate (default on, as `carpool disrupt`). */
+  constructor(context: ControllerContext, options: { readonly spotToSpot?: boolean } = {}) {
     this.#context = context;
+    this.#spotToSpot = options.spotToSpot ?? true;
   }
 
   /** Whether a command is waiting or under way (the caller polls more often then). */
@@ -93,7 +97,11 @@ export class Disruption {
     const snapshot = await snapshotOf(this.#context.store);
     const catalog = await catalogOf(this.#context);
     return toDisruptionPlan(
-      disruptCluster(snapshot, catalog, { now: this.#context.clock.now(), maxCommands: 1 }),
+      disruptCluster(snapshot, catalog, {
+        now: this.#context.clock.now(),
+        maxCommands: 1,
+        spotToSpot: this.#spotToSpot,
+      }),
     );
   }
 
