@@ -9,6 +9,11 @@ describe("CRDs from the TypeBox schemas", () => {
   for (const [file, text] of generateCrds()) {
     it(`crds/${file} is what npm run crds writes (regenerate it after a schema change)`, () => {
       assert.equal(readFileSync(new URL(`../../crds/${file}`, import.meta.url), "utf8"), text);
+      assert.equal(
+        readFileSync(new URL(`../../charts/carpool/crds/${file}`, import.meta.url), "utf8"),
+        text,
+        "the Helm chart ships the same CRDs",
+      );
     });
   }
   it("a union of literals becomes an enum (structural schemas have no const)", () => {
