@@ -170,7 +170,7 @@ export async function runController(options: ControllerOptions): Promise<number>
     checks: {
       healthy: () =>
         !leading || operator === undefined || Date.now() - operator.lastPass < 5 * 60_000,
-      ready: () => store.isSynced,
+      ready: () => store.isHealthy,
     },
   });
   log.info(
@@ -190,6 +190,12 @@ export async function runController(options: ControllerOptions): Promise<number>
     context,
     nodeClasses: [Kwok],
     featureGates: gates.gates,
+    current: () => store.isHealthy,
+    onStale: () =>
+      log.warn(
+        { refused: store.refusals() },
+        "not acting: the API server refuses carpool's watches (check its RBAC)",
+      ),
     onError: (error, controller) => {
       if (error instanceof ConflictError)
         log.debug({ controller, error: errorText(error) }, "conflict; reading again");

@@ -63,6 +63,10 @@ export class Informer {
   #resourceVersion: string | undefined;
   #synced = false;
   #served = true;
+  /** Why the server refuses this kind to carpool (401/403), while it does. */
+  #refused: string | undefined;
+  /** A watch has been opened since the first list: the cache is being kept current. */
+  #watched = false;
   #stopped = false;
   #abort: AbortController | undefined;
   #backoffMs = MinBackoffMs;
@@ -78,6 +82,19 @@ export class Informer {
 
   get synced(): boolean {
     return this.#synced;
+  }
+
+  /**
+   * Synced, and not refused: a cache the server will not let carpool list or watch cannot be kept
+   * current, and controllers must not act on what it held.
+   */
+  get healthy(): boolean {
+    return (this.#watched || !this.#served) && this.#refused === undefined;
+  }
+
+  /** Why the server refuses to let carpool read this kind, if it does. */
+  get refused(): string | undefined {
+    return this.#refused;
   }
 
   /** False while the server does not serve this kind (a CRD not installed). */
@@ -141,6 +158,8 @@ export class Informer {
           this.#resourceVersion = undefined;
           continue;
         }
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403))
+          this.#refused = error.message;
         if (error instanceof ApiError && error.status === 404) {
           this.#unserved();
           await this.#sleep(MaxBackoffMs);
@@ -221,6 +240,8 @@ export class Informer {
       if (response.status !== 200) {
         throw apiErrorOf(response.status, await response.text(), `watch ${this.resource.plural}`);
       }
+      this.#refused = undefined;
+      this.#watched = true;
       if (response.body === null) return;
       const body = Readable.fromWeb(response.body as never);
       const lines = createInterface({ input: body, crlfDelay: Number.POSITIVE_INFINITY });

@@ -49,6 +49,18 @@ export class KubeClusterStore implements ClusterStore {
     return [...this.#informers.values()].every((i) => i.synced);
   }
 
+  /** Every cache synced and kept current: none is refused by the server (RBAC). */
+  get isHealthy(): boolean {
+    return [...this.#informers.values()].every((i) => i.healthy);
+  }
+
+  /** What the server refuses to let carpool read, kind by kind. */
+  refusals(): string[] {
+    return [...this.#informers.values()].flatMap((i) =>
+      i.refused === undefined ? [] : [i.refused],
+    );
+  }
+
   /** Whether the server serves the kind (false while its CRD is not installed). */
   serves(kind: Kind): boolean {
     return this.#informers.get(kind)?.served ?? false;

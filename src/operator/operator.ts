@@ -29,6 +29,13 @@ export interface OperatorOptions {
   readonly nodeClasses: readonly NodeClassKind[];
   readonly interruptions?: InterruptionQueue;
   readonly featureGates?: FeatureGates;
+  /**
+   * Whether what the controllers read can be trusted now (every cache current). While it cannot,
+   * no pass runs: acting on a cache the server no longer updates could drain the wrong node.
+   */
+  readonly current?: () => boolean;
+  /** A pass was skipped because the caches are not current. */
+  readonly onStale?: () => void;
   /** A controller failed this pass (it runs again on the next one). */
   readonly onError: (error: unknown, controller: string) => void;
   /** A provisioning run starts for this many pods; the function returned is told how it ended. */
@@ -147,6 +154,10 @@ export class Operator {
   }
 
   async #pass(): Promise<void> {
+    if (this.#options.current?.() === false) {
+      this.#options.onStale?.();
+      return;
+    }
     const touched = this.#touchedNodes;
     this.#touchedNodes = new Set();
     await this.#step("podevents", () => this.#podEvents.record(touched));
@@ -189,6 +200,7 @@ export class Operator {
     this.#batcher.reset();
     // Provisioning waits for a pass under way, so it never races the lifecycle's writes.
     await this.#running;
+    if (this.#options.current?.() === false) return this.kick();
     await this.#step("provisioning", async () => {
       const pending = (await this.#options.context.store.list("Pod")).filter(isProvisionable);
       const done = this.#options.onProvisioning?.(pending.length);
@@ -205,6 +217,7 @@ export class Operator {
    */
   async #disrupt(): Promise<void> {
     if (this.#stopped || this.#running !== undefined) return;
+    if (this.#options.current?.() === false) return;
     const now = Date.now();
     if (!this.#disruption.busy) {
       if (now - this.#disruptionAt < 60_000) return;

@@ -21,6 +21,11 @@ const extra: Record<string, { plural: string; namespaced: boolean }> = {
   ServiceAccount: { plural: "serviceaccounts", namespaced: true },
   Lease: { plural: "leases", namespaced: true },
   Event: { plural: "events", namespaced: true },
+  ClusterRole: { plural: "clusterroles", namespaced: false },
+  ClusterRoleBinding: { plural: "clusterrolebindings", namespaced: false },
+  Role: { plural: "roles", namespaced: true },
+  RoleBinding: { plural: "rolebindings", namespaced: true },
+  Service: { plural: "services", namespaced: true },
 };
 
 export class ClusterClient {

@@ -48,6 +48,11 @@ export class ControllerProcess {
     this.#exited = new Promise((resolve) => this.#child.on("exit", (code) => resolve(code)));
   }
 
+  /** Whether the process has not exited. */
+  get running(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
   get pid(): number {
     return this.#child.pid ?? -1;
   }

@@ -7,6 +7,7 @@ import { parseDuration } from "../../disruption/duration.ts";
 import { type ControllerContext, catalogOf, snapshotOf } from "../context.ts";
 import { hasCondition } from "../lifecycle/lifecycle.ts";
 import { createClaims } from "../nodeclaim-template.ts";
+import { isUsable } from "../nodepool/status.ts";
 
 type Command = DisruptionPlan["commands"][number];
 
@@ -94,7 +95,10 @@ export class Disruption {
   }
 
   async #plan(): Promise<DisruptionPlan> {
-    const snapshot = await snapshotOf(this.#context.store);
+    const all = await snapshotOf(this.#context.store);
+    // Nodes of a pool reported not Ready (a node class this provider cannot serve) are left alone:
+    // their replacements could not be launched, nor their instances deleted.
+    const snapshot = { ...all, nodePools: all.nodePools.filter(isUsable) };
     const catalog = await catalogOf(this.#context);
     return toDisruptionPlan(
       disruptCluster(snapshot, catalog, {
