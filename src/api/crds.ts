@@ -1,9 +1,11 @@
 import type { TSchema } from "@sinclair/typebox";
 import { stringify } from "yaml";
+import { ExecNodeClassSchema } from "./execnodeclass.ts";
 import { InstanceTypeObjectSchema } from "./instancetype.ts";
 import { KwokNodeClassSchema } from "./kwoknodeclass.ts";
 import { NodeClaimSchema } from "./nodeclaim.ts";
 import { NodePoolSchema } from "./nodepool.ts";
+import { StaticNodeClassSchema } from "./staticnodeclass.ts";
 
 /**
  * CustomResourceDefinitions from the same TypeBox schemas that type and validate the objects:
@@ -37,6 +39,7 @@ export function structuralSchema(schema: TSchema): Record<string, unknown> {
     "pattern",
     "minItems",
     "maxItems",
+    "x-kubernetes-preserve-unknown-fields",
   ]) {
     if (source[key] !== undefined) result[key] = source[key];
   }
@@ -112,6 +115,26 @@ const crds: readonly CrdSpec[] = [
     scope: "Cluster",
     shortNames: [],
     schema: KwokNodeClassSchema,
+  },
+  {
+    group: "carpool.dev",
+    version: "v1alpha1",
+    kind: "StaticNodeClass",
+    plural: "staticnodeclasses",
+    singular: "staticnodeclass",
+    scope: "Cluster",
+    shortNames: [],
+    schema: StaticNodeClassSchema,
+  },
+  {
+    group: "carpool.dev",
+    version: "v1alpha1",
+    kind: "ExecNodeClass",
+    plural: "execnodeclasses",
+    singular: "execnodeclass",
+    scope: "Cluster",
+    shortNames: [],
+    schema: ExecNodeClassSchema,
   },
 ];
 

@@ -1,10 +1,13 @@
 import { tryParseQuantity } from "../resources/quantity.ts";
 import { parseCron } from "./cron.ts";
+import type { ExecNodeClass } from "./execnodeclass.ts";
 import type { FieldError } from "./field-errors.ts";
+import { hookErrors } from "./hooks.ts";
 import type { InstanceTypeObject } from "./instancetype.ts";
 import type { NodeClaim } from "./nodeclaim.ts";
 import type { NodePool } from "./nodepool.ts";
 import type { Pod, PodSpec } from "./pod.ts";
+import type { StaticNodeClass } from "./staticnodeclass.ts";
 import { labelMapErrors, restrictedLabelError } from "./validate-labels.ts";
 import { requirementErrors, taintErrors } from "./validate-requirements.ts";
 
@@ -124,4 +127,48 @@ function quantityErrors(
     const parsed = tryParseQuantity(text);
     return parsed.ok ? [] : [{ path: `${path}.${resource}`, message: parsed.message }];
   });
+}
+
+/** A site's machines: unique names, one capacity and label set per instance type, valid hooks. */
+export function staticNodeClassErrors(nodeClass: StaticNodeClass): FieldError[] {
+  const errors: FieldError[] = [
+    ...hookErrors(nodeClass.spec.powerOn, "spec.powerOn"),
+    ...hookErrors(nodeClass.spec.powerOff, "spec.powerOff"),
+  ];
+  if (nodeClass.spec.bootstrap.k3s === undefined)
+    errors.push({
+      path: "spec.bootstrap",
+      message: "needs k3s (the bootstrap own machines join with)",
+    });
+  const names = new Map<string, number>();
+  const types = new Map<string, { index: number; capacity: string; labels: string }>();
+  nodeClass.spec.machines.forEach((machine, i) => {
+    const at = `spec.machines[${i}]`;
+    const first = names.get(machine.name);
+    if (first !== undefined)
+      errors.push({
+        path: `${at}.name`,
+        message: `${machine.name} is also spec.machines[${first}]`,
+      });
+    else names.set(machine.name, i);
+    errors.push(...quantityErrors(machine.capacity, `${at}.capacity`));
+    errors.push(...labelMapErrors(machine.labels, `${at}.labels`));
+    const shape = {
+      index: i,
+      capacity: JSON.stringify(Object.entries(machine.capacity).sort()),
+      labels: JSON.stringify(Object.entries(machine.labels ?? {}).sort()),
+    };
+    const type = types.get(machine.instanceType);
+    if (type === undefined) types.set(machine.instanceType, shape);
+    else if (type.capacity !== shape.capacity || type.labels !== shape.labels)
+      errors.push({
+        path: `${at}.instanceType`,
+        message: `${machine.instanceType} has another capacity or labels in spec.machines[${type.index}]; one instance type, one shape`,
+      });
+  });
+  return errors;
+}
+
+export function execNodeClassErrors(nodeClass: ExecNodeClass): FieldError[] {
+  return hookErrors(nodeClass.spec.provider, "spec.provider");
 }

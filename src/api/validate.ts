@@ -1,4 +1,5 @@
 import type { TSchema } from "@sinclair/typebox";
+import { type ExecNodeClass, ExecNodeClassSchema } from "./execnodeclass.ts";
 import { type FieldError, structuralErrors } from "./field-errors.ts";
 import { type InstanceTypeObject, InstanceTypeObjectSchema } from "./instancetype.ts";
 import { type KwokNodeClass, KwokNodeClassSchema } from "./kwoknodeclass.ts";
@@ -8,6 +9,7 @@ import { type EC2NodeClass, EC2NodeClassSchema } from "./nodeclass.ts";
 import { type NodePool, NodePoolSchema } from "./nodepool.ts";
 import { type Pod, PodSchema } from "./pod.ts";
 import { type PodDisruptionBudget, PodDisruptionBudgetSchema } from "./policy.ts";
+import { type StaticNodeClass, StaticNodeClassSchema } from "./staticnodeclass.ts";
 import {
   type PersistentVolume,
   type PersistentVolumeClaim,
@@ -17,11 +19,13 @@ import {
   StorageClassSchema,
 } from "./storage.ts";
 import {
+  execNodeClassErrors,
   instanceTypeErrors,
   nodeClaimErrors,
   nodePoolErrors,
   podErrors,
   podSpecErrors,
+  staticNodeClassErrors,
 } from "./validate-rules.ts";
 import {
   type DaemonSet,
@@ -53,6 +57,8 @@ export type KnownObject =
   | NodeClaim
   | EC2NodeClass
   | KwokNodeClass
+  | StaticNodeClass
+  | ExecNodeClass
   | InstanceTypeObject;
 
 /** The kinds carpool reads that live in a namespace (`default` when the manifest gives none). */
@@ -91,6 +97,11 @@ const kinds: Readonly<Record<string, KindRules>> = {
   "karpenter.sh/v1/NodeClaim": { schema: NodeClaimSchema, rules: nodeClaimErrors },
   "karpenter.k8s.aws/v1/EC2NodeClass": { schema: EC2NodeClassSchema, rules: () => [] },
   "carpool.dev/v1alpha1/KwokNodeClass": { schema: KwokNodeClassSchema, rules: () => [] },
+  "carpool.dev/v1alpha1/StaticNodeClass": {
+    schema: StaticNodeClassSchema,
+    rules: staticNodeClassErrors,
+  },
+  "carpool.dev/v1alpha1/ExecNodeClass": { schema: ExecNodeClassSchema, rules: execNodeClassErrors },
   "carpool.dev/v1alpha1/InstanceType": {
     schema: InstanceTypeObjectSchema,
     rules: instanceTypeErrors,

@@ -115,6 +115,20 @@ const table: readonly Resource[] = [
     statusSubresource: true,
   },
   {
+    kind: "StaticNodeClass",
+    apiVersion: "carpool.dev/v1alpha1",
+    plural: "staticnodeclasses",
+    namespaced: false,
+    statusSubresource: true,
+  },
+  {
+    kind: "ExecNodeClass",
+    apiVersion: "carpool.dev/v1alpha1",
+    plural: "execnodeclasses",
+    namespaced: false,
+    statusSubresource: true,
+  },
+  {
     kind: "InstanceType",
     apiVersion: "carpool.dev/v1alpha1",
     plural: "instancetypes",
