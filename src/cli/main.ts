@@ -100,7 +100,7 @@ program
   });
 
 const setting = (flags: string, description: string, env: string) =>
-  new Option(flags, `${description} (env ${env})`).env(env);
+  new Option(flags, description).env(env);
 
 program
   .command("controller")

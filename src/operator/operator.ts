@@ -211,16 +211,16 @@ export class Operator {
   }
 
   /**
-   * As in the simulator: disruption polls every 10 s while a command is under way; otherwise a
-   * pass runs at most once a minute, and only when the cluster changed, a node's
-   * consolidateAfter or expireAfter ran out, or an hour passed.
+   * Disruption is tried every 10 s, as Karpenter's controller polls; a pass that could find nothing
+   * new is skipped — the cluster has not changed, no node's consolidateAfter or expireAfter ran out,
+   * and the last pass was under an hour ago (budget schedules open windows) — as Karpenter's
+   * "consolidated" memo saves re-packing an unchanged cluster.
    */
   async #disrupt(): Promise<void> {
     if (this.#stopped || this.#running !== undefined) return;
     if (this.#options.current?.() === false) return;
     const now = Date.now();
     if (!this.#disruption.busy) {
-      if (now - this.#disruptionAt < 60_000) return;
       const changed = this.#version !== this.#disruptionVersion;
       const deadline = this.#disruptionDeadline !== undefined && now >= this.#disruptionDeadline;
       if (!changed && !deadline && now - this.#disruptionAt < 3_600_000) return;

@@ -150,7 +150,8 @@ describe("the Helm chart", { skip }, () => {
         },
       });
       const rendered = renderChart("restricted");
-      for (const account of rendered.filter((o) => o.kind === "ServiceAccount")) await client.apply(account);
+      for (const account of rendered.filter((o) => o.kind === "ServiceAccount"))
+        await client.apply(account);
       const template = deploymentOf(rendered).spec.template;
       const pod = (spec: Record<string, unknown>) => ({
         apiVersion: "v1",

@@ -74,13 +74,19 @@ const pool: Manifest = {
     template: {
       spec: {
         nodeClassRef: { group: "carpool.dev", kind: "KwokNodeClass", name: "default" },
+        // Pods whose eviction a PodDisruptionBudget refuses are deleted when this runs out.
+        terminationGracePeriod: "15s",
         requirements: [
           { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m"] },
           { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
         ],
       },
     },
-    disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: "5m" },
+    disruption: {
+      consolidationPolicy: "WhenEmpty",
+      consolidateAfter: "0s",
+      budgets: [{ nodes: "100%" }],
+    },
   },
 };
 const agent: Manifest = {
@@ -103,6 +109,13 @@ const agent: Manifest = {
       },
     },
   },
+};
+/** No web pod may be evicted: draining one waits for terminationGracePeriod, then deletes it. */
+const webBudget: Manifest = {
+  apiVersion: "policy/v1",
+  kind: "PodDisruptionBudget",
+  metadata: { name: "web", namespace: "default" },
+  spec: { minAvailable: 2, selector: { matchLabels: { app: "web" } } },
 };
 const web: Manifest = {
   apiVersion: "apps/v1",
@@ -207,6 +220,7 @@ describe("least privilege: the chart's RBAC on a real API server", { skip }, () 
   async function reset(): Promise<void> {
     await admin.delete("apps/v1", "Deployment", "web", "default");
     await admin.delete("apps/v1", "DaemonSet", "agent", "default");
+    await admin.delete("policy/v1", "PodDisruptionBudget", "web", "default");
     await admin.delete("karpenter.sh/v1", "NodePool", "rbac");
     await admin.delete("carpool.dev/v1alpha1", "KwokNodeClass", "default");
     await admin.delete("coordination.k8s.io/v1", "Lease", "carpool-leader-election", namespace);
@@ -257,7 +271,7 @@ describe("least privilege: the chart's RBAC on a real API server", { skip }, () 
       async () => controller.lines.find((l) => l.message === "became the leader"),
       20_000,
     );
-    for (const object of [nodeClass, pool, agent, web]) await admin.apply(object);
+    for (const object of [nodeClass, pool, agent, webBudget, web]) await admin.apply(object);
     const running = async (app: string, count: number) => {
       const pods = (await admin.list<Pod>("v1", "Pod", "default")).filter(
         (p) => p.metadata.labels?.app === app && p.metadata.deletionTimestamp === undefined,
@@ -295,8 +309,9 @@ describe("least privilege: the chart's RBAC on a real API server", { skip }, () 
         ),
       10_000,
     );
-    // A user deletes the NodeClaim under a web pod: the controller drains the node (eviction),
-    // deletes the instance, the daemonset pod left there, and its finalizer; the pod gets a new node.
+    // A user deletes the NodeClaim under a web pod: the controller drains the node — the eviction is
+    // refused by the budget, so the pod is deleted once terminationGracePeriod runs out — deletes
+    // the instance and the claim's finalizer; the pod gets a new node.
     const victim = webPods[0]?.spec.nodeName ?? "";
     const claim = (await admin.list<NodeClaim>("karpenter.sh/v1", "NodeClaim")).find(
       (c) => c.status?.nodeName === victim,
@@ -317,6 +332,14 @@ describe("least privilege: the chart's RBAC on a real API server", { skip }, () 
         const pods = await running("web", 2);
         return pods?.every((p) => p.spec.nodeName !== victim) ? pods : undefined;
       },
+      60_000,
+    );
+    // Scaled to zero, the nodes are empty: disruption deletes their NodeClaims (emptiness).
+    await admin.patch("apps/v1", "Deployment", "web", { spec: { replicas: 0 } }, "default");
+    await step(
+      "every NodeClaim removed by emptiness",
+      async () =>
+        (await admin.list("karpenter.sh/v1", "NodeClaim")).length === 0 ? true : undefined,
       60_000,
     );
     assert.ok(controller.running, `the controller is still running: ${controller.tail(5)}`);
