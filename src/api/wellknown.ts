@@ -20,6 +20,8 @@ export const Labels = {
   initialized: "karpenter.sh/initialized",
   registered: "karpenter.sh/registered",
   nodeClassAws: "karpenter.k8s.aws/ec2nodeclass",
+  /** The StaticNodeClass whose machines an instance type (and its nodes) belong to. */
+  nodeClassStatic: "carpool.dev/staticnodeclass",
   // karpenter.k8s.aws/* instance labels (kubernetes-sigs/karpenter-provider-aws pkg/apis/v1/labels.go)
   awsInstanceFamily: "karpenter.k8s.aws/instance-family",
   awsInstanceCategory: "karpenter.k8s.aws/instance-category",

@@ -58,9 +58,9 @@ function poolTemplate(
   const name = nodePool.metadata.name ?? "";
   const spec = nodePool.spec.template.spec;
   const labels = { ...(nodePool.spec.template.metadata?.labels ?? {}), [Labels.nodePool]: name };
-  const requirements = Requirements.from(spec.requirements).intersect(
-    Requirements.fromLabels(labels),
-  );
+  const requirements = Requirements.from(spec.requirements)
+    .intersect(Requirements.fromLabels(labels))
+    .intersect(nodeClassScope(spec.nodeClassRef));
   const taints = spec.taints ?? [];
   const limits = parseResources(nodePool.spec.limits);
   const candidates = cachedCandidates(instanceTypes, nodePool, requirements);
@@ -178,4 +178,15 @@ function daemonOverhead(
     if (requests.ok) overhead = addResources(overhead, requests.requests);
   }
   return overhead;
+}
+
+/**
+ * Instance types that belong to one node class — a site's machines, labelled with their
+ * StaticNodeClass — are offered only to the pools of that class, as Karpenter asks its cloud
+ * provider for each NodePool's own instance types. Types without the label are every pool's.
+ */
+function nodeClassScope(ref: NodePool["spec"]["template"]["spec"]["nodeClassRef"]): Requirements {
+  return ref.group === "carpool.dev" && ref.kind === "StaticNodeClass"
+    ? Requirements.fromLabels({ [Labels.nodeClassStatic]: ref.name })
+    : Requirements.from([{ key: Labels.nodeClassStatic, operator: "DoesNotExist" }]);
 }
