@@ -1,11 +1,17 @@
 import type { Node } from "../../api/node.ts";
 import type { NodeClaim } from "../../api/nodeclaim.ts";
 import { Labels, Taints } from "../../api/wellknown.ts";
-import { InsufficientCapacityError, NodeClaimNotFoundError } from "../../ports/cloud-provider.ts";
+import {
+  InsufficientCapacityError,
+  NodeClaimNotFoundError,
+  NodeClassNotReadyError,
+} from "../../ports/cloud-provider.ts";
 import type { ControllerContext } from "../context.ts";
 
 /** Karpenter deletes a NodeClaim whose node has not registered 15 minutes after launch. */
 export const RegistrationTtlMs = 15 * 60_000;
+/** A launch that failed (not for capacity) is tried again this long after. */
+export const LaunchRetryMs = 30_000;
 
 /**
  * The NodeClaim lifecycle: launch (through the CloudProvider), register (the node has joined:
@@ -17,6 +23,8 @@ export const RegistrationTtlMs = 15 * 60_000;
  */
 export class Lifecycle {
   readonly #context: ControllerContext;
+  /** When a failed launch was last tried, by claim name. */
+  readonly #lastAttempt = new Map<string, number>();
 
   constructor(context: ControllerContext) {
     this.#context = context;
@@ -29,8 +37,11 @@ export class Lifecycle {
     for (const claim of await store.list("NodeClaim")) {
       if (claim.metadata.deletionTimestamp !== undefined) continue;
       const providerID = claim.status?.providerID;
-      if (providerID === undefined) await this.#launch(claim);
-      else {
+      if (providerID === undefined) {
+        const last = this.#lastAttempt.get(claim.metadata.name ?? "");
+        if (last === undefined || this.#context.clock.now().getTime() - last >= LaunchRetryMs)
+          await this.#launch(claim);
+      } else {
         const node = byProvider.get(providerID);
         if (node === undefined) await this.#awaitRegistration(claim);
         else if (claim.status?.nodeName === undefined) await this.#register(claim, node);
@@ -55,7 +66,7 @@ export class Lifecycle {
         message: `${launched.metadata.labels?.[Labels.instanceType]} ${launched.metadata.labels?.[Labels.capacityType]} in ${launched.metadata.labels?.[Labels.zone]} as ${launched.status?.providerID}`,
       });
     } catch (error) {
-      if (!(error instanceof InsufficientCapacityError)) throw error;
+      if (!(error instanceof InsufficientCapacityError)) return this.#launchFailed(claim, error);
       for (const offering of error.offerings) unavailable.mark(offering, clock.now().getTime());
       events.record({
         kind: "InsufficientCapacity",
@@ -69,6 +80,54 @@ export class Lifecycle {
       });
       await store.delete({ kind: "NodeClaim", name });
     }
+  }
+
+  /**
+   * A launch that failed for another reason than capacity (a power hook that failed, a node class
+   * not ready): `Launched=False` with the reason on the claim and a Warning Event, and the launch
+   * is tried again no sooner than LaunchRetryMs later. A claim that has not launched within the
+   * registration TTL of its creation is given up, so its pods are planned again (Karpenter's
+   * liveness).
+   */
+  async #launchFailed(claim: NodeClaim, error: unknown): Promise<void> {
+    const { store, clock, events } = this.#context;
+    const name = claim.metadata.name ?? "";
+    const now = clock.now();
+    this.#lastAttempt.set(name, now.getTime());
+    const reason = error instanceof NodeClassNotReadyError ? "NodeClassNotReady" : "LaunchFailed";
+    const message = error instanceof Error ? error.message : String(error);
+    const created = Date.parse(claim.metadata.creationTimestamp ?? "");
+    if (now.getTime() - created >= RegistrationTtlMs) {
+      events.record({
+        kind: "LaunchFailed",
+        object: `NodeClaim/${name}`,
+        message: `not launched within 15m, given up: ${message}`,
+      });
+      await store.delete({ kind: "NodeClaim", name });
+      return;
+    }
+    const before = claim.status?.conditions?.find((c) => c.type === "Launched");
+    if (before?.status !== "False" || before.reason !== reason || before.message !== message)
+      await store.update({
+        ...claim,
+        status: {
+          ...claim.status,
+          conditions: [
+            ...(claim.status?.conditions ?? []).filter((c) => c.type !== "Launched"),
+            {
+              type: "Launched",
+              status: "False",
+              reason,
+              message,
+              lastTransitionTime:
+                before?.status === "False"
+                  ? (before.lastTransitionTime ?? now.toISOString())
+                  : now.toISOString(),
+            },
+          ],
+        },
+      });
+    events.record({ kind: "LaunchFailed", object: `NodeClaim/${name}`, message });
   }
 
   async #awaitRegistration(claim: NodeClaim): Promise<void> {

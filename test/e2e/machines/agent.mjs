@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+// The machines of a StaticNodeClass in the end-to-end tests: the power hook carpool runs. Switched
+// on, it does what a machine booting a k3s agent would do with carpool's user data: reads the k3s
+// agent configuration out of it and registers the Node as the kubelet would — as system:node:NAME,
+// with a client certificate signed by the dev cluster's CA, so NodeRestriction applies to what it
+// may set. It also marks the Node for kwok (annotation kwok.x-k8s.io/node=fake): kwok plays the
+// kubelet's heartbeats and runs the pods, as there is no real kubelet. This is the one stand-in of
+// these tests; everything else is the real control plane.
+//
+//   agent.mjs --cluster-dir DIR --log FILE [--off] [--fail] [--sleep MS]
+//
+// The log gets one JSON line per call: {"power":"on"|"off","machine":...,"node":...}.
+import { execFileSync } from "node:child_process";
+import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { request } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const clusterDir = option("--cluster-dir");
+const log = option("--log");
+
+let input = "";
+for await (const chunk of process.stdin) input += chunk;
+const document = JSON.parse(input);
+const machine = document.machine?.name;
+
+const sleep = Number(option("--sleep") ?? 0);
+if (sleep > 0) {
+  appendFileSync(log, `${JSON.stringify({ power: "starting", machine })}\n`);
+  await new Promise((resolve) => setTimeout(resolve, sleep));
+}
+if (flag("--fail")) {
+  console.error(`relay for ${machine} does not answer`);
+  process.exit(4);
+}
+if (flag("--off")) {
+  appendFileSync(log, `${JSON.stringify({ power: "off", machine })}\n`);
+  process.exit(0);
+}
+
+const config = agentConfig(document.userData);
+const name = config["node-name"];
+const labels = Object.fromEntries(
+  (config["node-label"] ?? []).map((entry) => {
+    const at = entry.indexOf("=");
+    return [entry.slice(0, at), entry.slice(at + 1)];
+  }),
+);
+const taints = (config["node-taint"] ?? []).map((entry) => {
+  const [keyValue, effect] = entry.split(":");
+  const [key, value] = keyValue.split("=");
+  return { key, ...(value !== undefined && value !== "" && { value }), effect };
+});
+const kubeletArgs = Object.fromEntries(
+  (config["kubelet-arg"] ?? []).map((arg) => {
+    const at = arg.indexOf("=");
+    return [arg.slice(0, at), arg.slice(at + 1)];
+  }),
+);
+const capacity = document.machine?.capacity ?? {};
+if (kubeletArgs["max-pods"] !== undefined) capacity.pods = kubeletArgs["max-pods"];
+const node = {
+  apiVersion: "v1",
+  kind: "Node",
+  metadata: {
+    name,
+    labels: {
+      ...labels,
+      "kubernetes.io/hostname": name,
+      "kubernetes.io/os": "linux",
+      "kubernetes.io/arch": "amd64",
+    },
+    annotations: { "kwok.x-k8s.io/node": "fake" },
+  },
+  spec: { providerID: kubeletArgs["provider-id"] ?? `k3s://${name}`, taints },
+  status: { capacity, allocatable: capacity },
+};
+const credentials = nodeCertificate(name);
+const answer = await post("/api/v1/nodes", node, credentials);
+if (answer.status !== 201) {
+  console.error(`registering Node ${name}: ${answer.status} ${answer.body}`);
+  process.exit(5);
+}
+appendFileSync(
+  log,
+  `${JSON.stringify({ power: "on", machine, node: name, server: config.server })}\n`,
+);
+
+/** The k3s agent's config.yaml out of a cloud-config's write_files, or a shell script's heredoc. */
+function agentConfig(userData) {
+  if (userData?.format === "cloud-config") {
+    const cloud = parse(userData.content);
+    const file = (cloud.write_files ?? []).find((f) => f.path === "/etc/rancher/k3s/config.yaml");
+    if (file === undefined) throw new Error("no /etc/rancher/k3s/config.yaml in the cloud-config");
+    return parse(file.content);
+  }
+  const match = /<<\s*'([A-Z_]+)'\n([\s\S]*?)\n\1\n/.exec(userData?.content ?? "");
+  if (match === null) throw new Error("no quoted heredoc with the k3s config in the script");
+  return parse(match[2]);
+}
+
+function nodeCertificate(nodeName) {
+  const dir = mkdtempSync(join(tmpdir(), "carpool-machine-"));
+  const key = join(dir, "node.key");
+  const csr = join(dir, "node.csr");
+  const crt = join(dir, "node.crt");
+  execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key]);
+  execFileSync("openssl", [
+    "req",
+    "-new",
+    "-key",
+    key,
+    "-subj",
+    `/O=system:nodes/CN=system:node:${nodeName}`,
+    "-out",
+    csr,
+  ]);
+  execFileSync(
+    "openssl",
+    [
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      join(clusterDir, "pki", "ca.crt"),
+      "-CAkey",
+      join(clusterDir, "pki", "ca.key"),
+      "-CAcreateserial",
+      "-days",
+      "1",
+      "-out",
+      crt,
+    ],
+    { stdio: "ignore" },
+  );
+  return {
+    key: readFileSync(key),
+    cert: readFileSync(crt),
+    ca: readFileSync(join(clusterDir, "pki", "ca.crt")),
+  };
+}
+
+function post(path, body, { key, cert, ca }) {
+  const kubeconfig = parse(readFileSync(join(clusterDir, "admin.kubeconfig"), "utf8"));
+  const server = new URL(kubeconfig.clusters[0].cluster.server);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: server.hostname,
+        port: server.port,
+        path,
+        method: "POST",
+        key,
+        cert,
+        ca,
+        headers: { "Content-Type": "application/json" },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => {
+          text += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode, body: text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
+}
