@@ -23,13 +23,14 @@ describe("instance types scoped to their StaticNodeClass (Karpenter's per-NodePo
     );
   });
 
-  it("types without the label are every pool's", () => {
+  it("a rack's pool is never offered types that are not its machines (a cloud's catalog)", () => {
     const result = planOf(
       nodePool("a", {}, { nodeClassRef: rack("rack-a") }),
-      instanceType("shared", 4, 8, 0.1, { zones: ["shop"] }),
+      instanceType("cloud-vm", 4, 8, 0.001, { zones: ["shop"] }),
+      machines("box-a", "rack-a", 0.5),
       pod("p", "1"),
     );
-    assert.equal(result.nodeClaims[0]?.instanceType, "shared");
+    assert.equal(result.nodeClaims[0]?.instanceType, "box-a");
   });
 
   it("a pool of another node class kind is not offered a rack's machines", () => {

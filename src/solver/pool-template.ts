@@ -63,7 +63,7 @@ function poolTemplate(
     .intersect(nodeClassScope(spec.nodeClassRef));
   const taints = spec.taints ?? [];
   const limits = parseResources(nodePool.spec.limits);
-  const candidates = cachedCandidates(instanceTypes, nodePool, requirements);
+  const candidates = cachedCandidates(scopedTypes(instanceTypes, spec.nodeClassRef), nodePool, requirements);
   return {
     name,
     weight: nodePool.spec.weight ?? 0,
@@ -189,4 +189,24 @@ function nodeClassScope(ref: NodePool["spec"]["template"]["spec"]["nodeClassRef"
   return ref.group === "carpool.dev" && ref.kind === "StaticNodeClass"
     ? Requirements.fromLabels({ [Labels.nodeClassStatic]: ref.name })
     : Requirements.from([{ key: Labels.nodeClassStatic, operator: "DoesNotExist" }]);
+}
+
+/** A site's own pools are offered only that site's machines: types without the class's label are not. */
+const scopedCache = new WeakMap<readonly InstanceType[], Map<string, readonly InstanceType[]>>();
+function scopedTypes(
+  instanceTypes: readonly InstanceType[],
+  ref: NodePool["spec"]["template"]["spec"]["nodeClassRef"],
+): readonly InstanceType[] {
+  if (!(ref.group === "carpool.dev" && ref.kind === "StaticNodeClass")) return instanceTypes;
+  let byClass = scopedCache.get(instanceTypes);
+  if (byClass === undefined) {
+    byClass = new Map();
+    scopedCache.set(instanceTypes, byClass);
+  }
+  let scoped = byClass.get(ref.name);
+  if (scoped === undefined) {
+    scoped = instanceTypes.filter((t) => t.labels[Labels.nodeClassStatic] === ref.name);
+    byClass.set(ref.name, scoped);
+  }
+  return scoped;
 }

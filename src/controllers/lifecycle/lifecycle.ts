@@ -203,9 +203,13 @@ export class Lifecycle {
   /** Instances whose NodeClaim is gone (Karpenter's garbage collection). */
   async #collectGarbage(): Promise<void> {
     const { store, cloud, events } = this.#context;
-    const claimed = new Set((await store.list("NodeClaim")).map((c) => c.status?.providerID));
+    const claims = await store.list("NodeClaim");
+    const claimed = new Set(claims.map((c) => c.status?.providerID));
+    // An instance launched for a claim whose status is not written yet (a restart mid-launch) is
+    // still that claim's: matched by the claim's name, which every provider reports.
+    const names = new Set(claims.map((c) => c.metadata.name));
     for (const instance of await cloud.list()) {
-      if (claimed.has(instance.status?.providerID)) continue;
+      if (claimed.has(instance.status?.providerID) || names.has(instance.metadata.name)) continue;
       try {
         await cloud.delete(instance);
       } catch (error) {
