@@ -43,7 +43,8 @@ export function structuralSchema(schema: TSchema): Record<string, unknown> {
   ]) {
     if (source[key] !== undefined) result[key] = source[key];
   }
-  if (source.type === "object") {
+  // A free-form object (a provider's own settings) is kept as written: no schema below it.
+  if (source.type === "object" && source["x-kubernetes-preserve-unknown-fields"] !== true) {
     const properties = source.properties as Record<string, TSchema> | undefined;
     const patternProperties = source.patternProperties as Record<string, TSchema> | undefined;
     if (properties !== undefined) {

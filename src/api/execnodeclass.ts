@@ -15,10 +15,7 @@ export const ExecNodeClassSchema = Type.Object({
   spec: Type.Object({
     provider: HookSchema,
     config: Type.Optional(
-      Type.Unsafe<Record<string, unknown>>({
-        type: "object",
-        "x-kubernetes-preserve-unknown-fields": true,
-      }),
+      Type.Record(Type.String(), Type.Unknown(), { "x-kubernetes-preserve-unknown-fields": true }),
     ),
     bootstrap: Type.Optional(BootstrapSpecSchema),
   }),

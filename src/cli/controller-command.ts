@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { ControllerContext } from "../controllers/context.ts";
 import { UnavailableOfferings } from "../controllers/lifecycle/unavailable-offerings.ts";
-import type { NodeClassKind } from "../controllers/nodepool/status.ts";
 import { loadKubeConfig } from "../kube/config.ts";
 import { KubeEventRecorder } from "../kube/events.ts";
 import { LeaderElector } from "../kube/leader-election.ts";
@@ -17,14 +16,14 @@ import { recordNodePools } from "../observability/nodepools.ts";
 import { timeScheduling } from "../observability/scheduling.ts";
 import { parseFeatureGates } from "../operator/feature-gates.ts";
 import { Operator } from "../operator/operator.ts";
-import { ConflictError, type StoredObject } from "../ports/cluster-store.ts";
-import { KwokCloudProvider } from "../providers/kwok/cloud-provider.ts";
+import { ConflictError } from "../ports/cluster-store.ts";
+import { type CloudProviderName, providerWirings, watchedKinds } from "./controller-providers.ts";
 import { ExitCode } from "./output.ts";
 
 export interface ControllerOptions {
   readonly kubeconfig?: string;
   readonly context?: string;
-  readonly cloudProvider: "kwok";
+  readonly cloudProvider: CloudProviderName;
   readonly clusterName?: string;
   readonly region: string;
   readonly leaderElect?: boolean | string;
@@ -37,22 +36,6 @@ export interface ControllerOptions {
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
 }
-
-/** Kinds the controllers read, for every provider; a provider adds its node classes. */
-const CoreKinds: readonly StoredObject["kind"][] = [
-  "Node",
-  "NodeClaim",
-  "NodePool",
-  "Pod",
-  "DaemonSet",
-  "PodDisruptionBudget",
-  "PersistentVolume",
-  "PersistentVolumeClaim",
-  "StorageClass",
-  "InstanceType",
-];
-
-const Kwok: NodeClassKind = { group: "carpool.dev", kind: "KwokNodeClass" };
 
 /**
  * `carpool controller`: the controllers of `carpool simulate`, wired to a real API server (caches
@@ -88,7 +71,8 @@ export async function runController(options: ControllerOptions): Promise<number>
   const metrics = createMetrics();
   const identity = `${process.env.POD_NAME || hostname()}_${randomBytes(4).toString("hex")}`;
   let operator: Operator | undefined;
-  const store = new KubeClusterStore(rest, [...CoreKinds, Kwok.kind], {
+  const wiring = providerWirings[options.cloudProvider];
+  const store = new KubeClusterStore(rest, watchedKinds(options.cloudProvider), {
     onChange: (object, deleted) => operator?.notify(object, deleted),
     onInvalid: (object, errors) => {
       const path = `${object.kind}/${object.metadata?.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata?.name}`;
@@ -130,7 +114,7 @@ export async function runController(options: ControllerOptions): Promise<number>
     },
   );
   const cloud = instrumentCloudProvider(
-    new KwokCloudProvider({ store, clock, region: options.region }),
+    wiring.make({ store, clock, rest, region: options.region }),
     metrics,
     options.cloudProvider,
   );
@@ -188,7 +172,7 @@ export async function runController(options: ControllerOptions): Promise<number>
   log.info("caches synced");
   operator = new Operator({
     context,
-    nodeClasses: [Kwok],
+    nodeClasses: [wiring.nodeClass],
     featureGates: gates.gates,
     current: () => store.isHealthy,
     onStale: () =>

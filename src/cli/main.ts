@@ -117,7 +117,7 @@ program
   )
   .addOption(
     setting("--cloud-provider <name>", "where nodes come from", "CLOUD_PROVIDER")
-      .choices(["kwok"])
+      .choices(["kwok", "static", "exec"])
       .makeOptionMandatory(),
   )
   .addOption(

@@ -26,6 +26,7 @@ const extra: Record<string, { plural: string; namespaced: boolean }> = {
   Role: { plural: "roles", namespaced: true },
   RoleBinding: { plural: "rolebindings", namespaced: true },
   Service: { plural: "services", namespaced: true },
+  Secret: { plural: "secrets", namespaced: true },
 };
 
 export class ClusterClient {

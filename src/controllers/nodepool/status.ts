@@ -13,7 +13,7 @@ import type { ControllerContext } from "../context.ts";
 /** A node class kind this controller's cloud provider launches from. */
 export interface NodeClassKind {
   readonly group: string;
-  readonly kind: "KwokNodeClass" | "EC2NodeClass";
+  readonly kind: "KwokNodeClass" | "EC2NodeClass" | "StaticNodeClass" | "ExecNodeClass";
 }
 
 type PoolCondition = Condition & { observedGeneration?: number };

@@ -79,15 +79,18 @@ function runCommand(
     ),
   );
   return new Promise((resolve) => {
+    // The answer is standard output alone; a failure reports both streams as they came.
+    let answer = "";
     let output = "";
     let timedOut = false;
     const child = spawn(file, args, { stdio: ["pipe", "pipe", "pipe"], env });
-    const keep = (chunk: Buffer) => {
-      if (output.length < MaxOutput)
-        output += chunk.toString("utf8").slice(0, MaxOutput - output.length);
+    const keep = (chunk: Buffer, isAnswer: boolean) => {
+      const text = chunk.toString("utf8");
+      if (output.length < MaxOutput) output += text.slice(0, MaxOutput - output.length);
+      if (isAnswer && answer.length < MaxOutput) answer += text.slice(0, MaxOutput - answer.length);
     };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
+    child.stdout.on("data", (chunk: Buffer) => keep(chunk, true));
+    child.stderr.on("data", (chunk: Buffer) => keep(chunk, false));
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGTERM");
@@ -111,7 +114,7 @@ function runCommand(
           message: `${file} did not finish within ${timeoutMs / 1000}s${tail(output)}`,
           attempts: attempt,
         });
-      else if (code === 0) resolve({ ok: true, output, attempts: attempt });
+      else if (code === 0) resolve({ ok: true, output: answer, attempts: attempt });
       else
         resolve({
           ok: false,
@@ -177,16 +180,19 @@ function origin(url: string): string {
   }
 }
 
+/** The hook's output for a message; cut to its last MaxReported characters after redaction. */
 function tail(output: string): string {
   const text = output.trim();
-  if (text === "") return "";
-  return `: ${text.length > MaxReported ? `…${text.slice(-MaxReported)}` : text}`;
+  return text === "" ? "" : `: ${text}`;
 }
 
 function redact(result: HookResult, secrets: readonly string[]): HookResult {
   const scrub = (text: string) =>
     secrets.filter((s) => s.length >= 4).reduce((t, s) => t.split(s).join("[REDACTED]"), text);
-  return result.ok
-    ? { ...result, output: scrub(result.output) }
-    : { ...result, message: scrub(result.message) };
+  if (result.ok) return { ...result, output: scrub(result.output) };
+  const message = scrub(result.message);
+  return {
+    ...result,
+    message: message.length > MaxReported ? `…${message.slice(-MaxReported)}` : message,
+  };
 }

@@ -7,7 +7,10 @@
 // kubelet's heartbeats and runs the pods, as there is no real kubelet. This is the one stand-in of
 // these tests; everything else is the real control plane.
 //
-//   agent.mjs --cluster-dir DIR --log FILE [--off] [--fail] [--sleep MS]
+//   agent.mjs --cluster-dir DIR --machines FILE --log FILE [--off] [--fail] [--sleep MS]
+//
+// A machine knows its own hardware: --machines is the StaticNodeClass's machine list (JSON), from
+// which the Node's capacity is taken, as a kubelet reports what it finds.
 //
 // The log gets one JSON line per call: {"power":"on"|"off","machine":...,"node":...}.
 import { execFileSync } from "node:child_process";
@@ -64,7 +67,10 @@ const kubeletArgs = Object.fromEntries(
     return [arg.slice(0, at), arg.slice(at + 1)];
   }),
 );
-const capacity = document.machine?.capacity ?? {};
+const hardware = JSON.parse(readFileSync(option("--machines"), "utf8")).find(
+  (m) => m.name === machine,
+);
+const capacity = { ...(hardware?.capacity ?? {}) };
 if (kubeletArgs["max-pods"] !== undefined) capacity.pods = kubeletArgs["max-pods"];
 const node = {
   apiVersion: "v1",
@@ -101,7 +107,7 @@ function agentConfig(userData) {
     if (file === undefined) throw new Error("no /etc/rancher/k3s/config.yaml in the cloud-config");
     return parse(file.content);
   }
-  const match = /<<\s*'([A-Z_]+)'\n([\s\S]*?)\n\1\n/.exec(userData?.content ?? "");
+  const match = /<<\s*'([A-Z0-9_]+)'\n([\s\S]*?)\n\1\n/.exec(userData?.content ?? "");
   if (match === null) throw new Error("no quoted heredoc with the k3s config in the script");
   return parse(match[2]);
 }

@@ -1,0 +1,102 @@
+import type { BootstrapSpec } from "../api/hooks.ts";
+import type { NodeClaim } from "../api/nodeclaim.ts";
+import { k3sBootstrap } from "../bootstrap/k3s/k3s-bootstrap.ts";
+import type { NodeClassKind } from "../controllers/nodepool/status.ts";
+import type { KubeRest } from "../kube/rest.ts";
+import { readSecretKey } from "../kube/secrets.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { CloudProvider } from "../ports/cloud-provider.ts";
+import type { ClusterStore, StoredObject } from "../ports/cluster-store.ts";
+import { ExecCloudProvider } from "../providers/exec/cloud-provider.ts";
+import { KwokCloudProvider } from "../providers/kwok/cloud-provider.ts";
+import { StaticCloudProvider } from "../providers/static/cloud-provider.ts";
+
+export const CloudProviders = ["kwok", "static", "exec"] as const;
+export type CloudProviderName = (typeof CloudProviders)[number];
+
+export interface ProviderPorts {
+  readonly store: ClusterStore;
+  readonly clock: Clock;
+  readonly rest: KubeRest;
+  readonly region: string;
+}
+
+/** What `--cloud-provider` wires: the provider, its node class kind, and what it must watch. */
+export interface ProviderWiring {
+  readonly nodeClass: NodeClassKind;
+  readonly make: (ports: ProviderPorts) => CloudProvider;
+}
+
+export const providerWirings: Readonly<Record<CloudProviderName, ProviderWiring>> = {
+  kwok: {
+    nodeClass: { group: "carpool.dev", kind: "KwokNodeClass" },
+    make: ({ store, clock, region }) => new KwokCloudProvider({ store, clock, region }),
+  },
+  static: {
+    nodeClass: { group: "carpool.dev", kind: "StaticNodeClass" },
+    make: ({ store, clock, rest }) =>
+      new StaticCloudProvider({
+        store,
+        clock,
+        userData: async (claim, nodeClass) => {
+          const rendered = await k3sUserData(rest, claim, nodeClass.spec.bootstrap);
+          if (rendered === undefined)
+            throw new Error(`StaticNodeClass ${nodeClass.metadata.name}: spec.bootstrap needs k3s`);
+          return rendered;
+        },
+      }),
+  },
+  exec: {
+    nodeClass: { group: "carpool.dev", kind: "ExecNodeClass" },
+    make: ({ store, clock, rest }) =>
+      new ExecCloudProvider({
+        store,
+        clock,
+        userData: (claim, nodeClass) => k3sUserData(rest, claim, nodeClass.spec.bootstrap),
+      }),
+  },
+};
+
+/**
+ * The k3s user data that joins a claim's machine as Node `<claim>`, with provider ID
+ * `k3s://<claim>` (k3s's own convention, which the kubelet is given so registration matches the
+ * claim), the claim's labels (the kubelet's own; the lifecycle sets the rest) and taints. The join
+ * token is read from its Secret each time and handed back as a secret to redact.
+ */
+async function k3sUserData(rest: KubeRest, claim: NodeClaim, bootstrap: BootstrapSpec | undefined) {
+  const k3s = bootstrap?.k3s;
+  if (k3s === undefined) return undefined;
+  const token = await readSecretKey(rest, k3s.tokenSecretRef);
+  const name = claim.metadata.name ?? "";
+  const userData = k3sBootstrap({
+    serverURL: k3s.serverURL,
+    token,
+    format: k3s.format ?? "cloud-config",
+    ...(k3s.version !== undefined && { version: k3s.version }),
+    ...(k3s.airGapped !== undefined && { airGapped: k3s.airGapped }),
+  }).userData({
+    nodeName: name,
+    labels: claim.metadata.labels ?? {},
+    taints: [...(claim.spec.taints ?? []), ...(claim.spec.startupTaints ?? [])],
+    providerID: `k3s://${name}`,
+  });
+  // The provider reports the same provider ID, so the registered Node matches its claim.
+  return { ...userData, secrets: [token], providerID: `k3s://${name}` };
+}
+
+/** Kinds every provider's controllers read, and the node class of the one chosen. */
+export function watchedKinds(provider: CloudProviderName): StoredObject["kind"][] {
+  return [
+    "Node",
+    "NodeClaim",
+    "NodePool",
+    "Pod",
+    "DaemonSet",
+    "PodDisruptionBudget",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "StorageClass",
+    "InstanceType",
+    providerWirings[provider].nodeClass.kind,
+  ];
+}
