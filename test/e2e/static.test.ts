@@ -188,6 +188,12 @@ describe("k3s on a site's own machines: the static provider and the k3s bootstra
   });
 
   after(async () => {
+    controllers.forEach((c, i) =>
+      writeFileSync(
+        join(scratch, `controller-${i}.log`),
+        c.lines.map((l) => JSON.stringify(l)).join("\n"),
+      ),
+    );
     for (const controller of controllers) await controller.kill().catch(() => {});
     await cluster?.down();
   });
@@ -205,7 +211,7 @@ describe("k3s on a site's own machines: the static provider and the k3s bootstra
       { key: "example.com/camera", operator: "Equal", value: "true", effect: "NoSchedule" },
     ];
     (camera.spec as { template: { spec: Record<string, unknown> } }).template.spec.nodeSelector = {
-      "example.com/camera-card": "yes",
+      "node-restriction.kubernetes.io/camera": "true",
     };
     await client.apply(camera);
     const web = await running("web", 2);
@@ -278,7 +284,7 @@ describe("k3s on a site's own machines: the static provider and the k3s bootstra
 
   it("a power hook that fails leaves the claim Launched=False with its output, and the machine free", async () => {
     await client.apply(
-      nodeClass("broken", [machine("old-1", "edge-small", "shop-c", 0.01)], ["--fail"]),
+      nodeClass("broken", [machine("old-1", "old-small", "shop-c", 0.01)], ["--fail"]),
     );
     await client.apply(
       pool("broken", "broken", {
@@ -313,8 +319,8 @@ describe("k3s on a site's own machines: the static provider and the k3s bootstra
       nodeClass(
         "slow",
         [
-          machine("slow-1", "edge-small", "shop-d", 0.01),
-          machine("slow-2", "edge-small", "shop-d", 0.01),
+          machine("slow-1", "slow-small", "shop-d", 0.01),
+          machine("slow-2", "slow-small", "shop-d", 0.01),
         ],
         ["--sleep", "6000"],
       ),

@@ -106,14 +106,16 @@ export class Lifecycle {
       await store.delete({ kind: "NodeClaim", name });
       return;
     }
-    const before = claim.status?.conditions?.find((c) => c.type === "Launched");
+    // The provider may have written the claim meanwhile (a machine recorded, then freed).
+    const current = (await store.get("NodeClaim", name)) ?? claim;
+    const before = current.status?.conditions?.find((c) => c.type === "Launched");
     if (before?.status !== "False" || before.reason !== reason || before.message !== message)
       await store.update({
-        ...claim,
+        ...current,
         status: {
-          ...claim.status,
+          ...current.status,
           conditions: [
-            ...(claim.status?.conditions ?? []).filter((c) => c.type !== "Launched"),
+            ...(current.status?.conditions ?? []).filter((c) => c.type !== "Launched"),
             {
               type: "Launched",
               status: "False",
