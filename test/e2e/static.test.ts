@@ -188,12 +188,11 @@ describe("k3s on a site's own machines: the static provider and the k3s bootstra
   });
 
   after(async () => {
-    controllers.forEach((c, i) =>
+    for (const [i, c] of controllers.entries())
       writeFileSync(
         join(scratch, `controller-${i}.log`),
         c.lines.map((l) => JSON.stringify(l)).join("\n"),
-      ),
-    );
+      );
     for (const controller of controllers) await controller.kill().catch(() => {});
     await cluster?.down();
   });
