@@ -11,6 +11,8 @@ export interface DisruptOptions {
   readonly region?: string;
   /** Allow spot-to-spot consolidation (Karpenter's feature gate); default true. */
   readonly spotToSpot?: boolean;
+  /** Drift a cloud provider reports, by NodeClaim name (the controller asks CloudProvider.isDrifted). */
+  readonly providerDrift?: ReadonlyMap<string, string>;
 }
 
 /** A node a command launches first: `commands[].replacements[]` of `carpool disrupt -o json`. */
@@ -71,6 +73,7 @@ export function disruptObjects(
   const result = disruptCluster(snapshot, catalog.catalog, {
     now: options.now ?? new Date(),
     ...(options.spotToSpot !== undefined && { spotToSpot: options.spotToSpot }),
+    ...(options.providerDrift !== undefined && { providerDrift: options.providerDrift }),
   });
   return { ok: true, plan: toDisruptionPlan(result) };
 }

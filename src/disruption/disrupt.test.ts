@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { disrupt } from "../disrupt.ts";
 import {
   blockedOf,
   bound,
@@ -7,6 +8,7 @@ import {
   disruptOf,
   instanceType,
   managed,
+  NOW,
   pool,
   summary,
 } from "./fixtures.test-helpers.ts";
@@ -233,6 +235,25 @@ describe("disruption: drift", () => {
     assert.equal(plan.commands[0]?.why, "drifted: spec.template.spec.taints changed");
     assert.deepEqual(plan.commands[0]?.replacements[0]?.pods, ["default/p"]);
   });
+  it("drift the cloud provider reports replaces the node, with its reason (CloudProvider.isDrifted)", () => {
+    const objects = [
+      pool("default", { consolidateAfter: "Never" }),
+      ...catalog,
+      ...managed("a", "medium"),
+      bound("p", "a", "3"),
+    ];
+    assert.deepEqual(summary(disruptOf(objects)), []);
+    const claim = (objects as { kind?: string; metadata?: { name?: string } }[]).find(
+      (o) => o.kind === "NodeClaim",
+    );
+    const plan = disrupt(objects, {
+      now: NOW,
+      providerDrift: new Map([[claim?.metadata?.name ?? "", "MachineRemoved"]]),
+    });
+    assert.deepEqual(summary(plan), ["Drifted replace a → medium"]);
+    assert.equal(plan.commands[0]?.why, "drifted: the cloud provider reports MachineRemoved");
+  });
+
   it("a node whose labels no longer meet the pool's requirements has drifted (RequirementsDrifted)", () => {
     const plan = disruptOf([
       pool(

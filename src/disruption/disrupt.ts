@@ -57,6 +57,8 @@ export interface DisruptionOptions {
   readonly spotToSpot?: boolean;
   /** Stop after this many commands (the controller carries out one at a time). */
   readonly maxCommands?: number;
+  /** Drift the cloud provider reports (CloudProvider.isDrifted), by NodeClaim name. */
+  readonly providerDrift?: ReadonlyMap<string, string>;
 }
 
 /** Karpenter: single-node spot-to-spot consolidation needs this many cheaper instance types. */
@@ -82,6 +84,7 @@ class Disruption {
   readonly #model: ClusterModel;
   readonly #pdbs: EvictionBudgets;
   readonly #now: Date;
+  readonly #providerDrift: ReadonlyMap<string, string>;
   readonly #spotToSpot: boolean;
   readonly #maxCommands: number;
   readonly #commands: Command[] = [];
@@ -96,6 +99,7 @@ class Disruption {
     this.#pdbs = new EvictionBudgets(snapshot.podDisruptionBudgets, snapshot.boundPods);
     this.#now = options.now;
     this.#spotToSpot = options.spotToSpot ?? true;
+    this.#providerDrift = options.providerDrift ?? new Map();
     this.#maxCommands = options.maxCommands ?? Number.POSITIVE_INFINITY;
     for (const node of this.#model.nodes()) {
       const pool = node.pool?.metadata.name;
@@ -487,12 +491,16 @@ class Disruption {
 
   #driftOf(node: ModelNode): DriftReason[] {
     if (node.pool === undefined) return [];
-    return driftOf(
-      node.pool,
-      node.claim,
-      { ...node.claim?.metadata.labels, ...node.node.metadata.labels },
-      this.#model.snapshot.nodeClasses,
-    );
+    const provider = this.#providerDrift.get(node.claim?.metadata.name ?? "");
+    return [
+      ...driftOf(
+        node.pool,
+        node.claim,
+        { ...node.claim?.metadata.labels, ...node.node.metadata.labels },
+        this.#model.snapshot.nodeClasses,
+      ),
+      ...(provider === undefined ? [] : [{ code: "provider" as const, reason: provider }]),
+    ];
   }
 
   /** Karpenter's order: cheapest to disrupt first (eviction cost × lifetime left), then by name. */

@@ -50,7 +50,9 @@ export type DriftReason =
   /** A node label no longer satisfies the NodePool's requirements. */
   | { readonly code: "requirements"; readonly reasons: readonly Reason[] }
   | { readonly code: "node_class_hash"; readonly nodeClass: string }
-  | { readonly code: "ami"; readonly nodeClass: string; readonly imageID: string };
+  | { readonly code: "ami"; readonly nodeClass: string; readonly imageID: string }
+  /** The cloud provider says the instance no longer matches its node class (CloudProvider.isDrifted). */
+  | { readonly code: "provider"; readonly reason: string };
 
 /** Why a command was chosen, for people reading the plan. */
 export type CommandDetail =

@@ -66,6 +66,8 @@ export function renderDrift(reason: DriftReason): string {
       return `${reason.nodeClass} changed`;
     case "ami":
       return `image ${reason.imageID} is no longer one ${reason.nodeClass} selects`;
+    case "provider":
+      return `the cloud provider reports ${reason.reason}`;
   }
 }
 

@@ -105,6 +105,7 @@ export class Disruption {
         now: this.#context.clock.now(),
         maxCommands: 1,
         spotToSpot: this.#spotToSpot,
+        providerDrift: await providerDrift(this.#context, snapshot.nodeClaims),
       }),
     );
   }
@@ -187,4 +188,19 @@ export class Disruption {
 
 function sameCommand(a: Command, b: Command): boolean {
   return a.reason === b.reason && a.action === b.action && a.nodes.join() === b.nodes.join();
+}
+
+/** What the cloud provider says has drifted, for the claims that have launched (Karpenter asks it per claim). */
+export async function providerDrift(
+  context: ControllerContext,
+  claims: readonly NodeClaim[],
+): Promise<Map<string, string>> {
+  const drifted = new Map<string, string>();
+  for (const claim of claims) {
+    if (claim.status?.providerID === undefined || claim.metadata.deletionTimestamp !== undefined)
+      continue;
+    const reason = await context.cloud.isDrifted(claim);
+    if (reason !== undefined) drifted.set(claim.metadata.name ?? "", reason);
+  }
+  return drifted;
 }

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import type { Node } from "../../api/node.ts";
 import type { NodeClaim } from "../../api/nodeclaim.ts";
 import { defaultNodePool, type NodePool } from "../../api/nodepool.ts";
+import type { CloudProvider } from "../../ports/cloud-provider.ts";
 import { InMemoryClusterStore } from "../../sim/store.ts";
 import { UnavailableOfferings } from "../lifecycle/unavailable-offerings.ts";
 import { nodeClaimFor } from "../nodeclaim-template.ts";
@@ -30,6 +31,7 @@ async function conditionsAt(
   launchedFrom: NodePool,
   current: NodePool,
   lastPodEvent?: string,
+  drift?: string,
 ) {
   const now = new Date(Date.parse(initializedAt) + minutes * 60_000);
   const store = new InMemoryClusterStore(() => now);
@@ -62,7 +64,7 @@ async function conditionsAt(
   for (const object of [current, claim, node]) await store.create(object);
   const context = {
     store,
-    cloud: undefined as never,
+    cloud: { isDrifted: async () => drift } as unknown as CloudProvider,
     clock: { now: () => now },
     events: { record: () => {} },
     unavailable: new UnavailableOfferings(),
@@ -108,6 +110,21 @@ describe("NodeClaim disruption conditions (Karpenter's nodeclaim disruption cont
     assert.equal(drifted?.status, "True");
     assert.equal(drifted?.reason, "NodePoolDrifted");
     assert.match(drifted?.message ?? "", /taints/);
+  });
+
+  it("drift the cloud provider reports is Drifted=True with the provider's reason (CloudProvider.isDrifted)", async () => {
+    const { conditions } = await conditionsAt(
+      1,
+      pool("5m"),
+      pool("5m"),
+      undefined,
+      "MachineRemoved",
+    );
+    assert.equal(conditions.get("Drifted")?.reason, "MachineRemoved");
+    assert.match(
+      conditions.get("Drifted")?.message ?? "",
+      /the cloud provider reports MachineRemoved/,
+    );
   });
 
   it("an unchanged template is not Drifted, and a second pass writes nothing", async () => {

@@ -16,6 +16,7 @@ const DriftReasons: Readonly<Record<DriftReason["code"], string>> = {
   requirements: "RequirementsDrifted",
   node_class_hash: "NodeClassDrift",
   ami: "AMIDrift",
+  provider: "CloudProviderDrifted",
 };
 
 /**
@@ -46,14 +47,20 @@ export class NodeClaimDisruptionConditions {
       const pool = pools.get(claim.metadata.labels?.[Labels.nodePool] ?? "");
       const node = nodes.get(claim.status?.nodeName ?? "");
       if (pool === undefined || node === undefined) continue;
-      const drift = driftOf(pool, claim, node.metadata.labels ?? {}, nodeClasses);
+      const fromProvider = await this.#context.cloud.isDrifted(claim);
+      const drift = [
+        ...driftOf(pool, claim, node.metadata.labels ?? {}, nodeClasses),
+        ...(fromProvider === undefined
+          ? []
+          : [{ code: "provider" as const, reason: fromProvider }]),
+      ];
       const drifted =
         drift.length === 0
           ? undefined
           : {
               type: "Drifted",
               status: "True",
-              reason: DriftReasons[drift[0]?.code ?? "template_hash"],
+              reason: driftReason(drift[0]),
               message: drift.map(renderDrift).join("; "),
             };
       const after = parseDuration(pool.spec.disruption?.consolidateAfter ?? "0s");
@@ -106,4 +113,11 @@ export class NodeClaimDisruptionConditions {
     if (!changed) return;
     await this.#context.store.update({ ...claim, status: { ...claim.status, conditions } });
   }
+}
+
+/** Karpenter's Drifted reason: carpool's code mapped, or the provider's own reason (`AMIDrift`). */
+function driftReason(first: DriftReason | undefined): string {
+  if (first === undefined) return DriftReasons.template_hash;
+  if (first.code === "provider" && /^[A-Z][A-Za-z]*$/.test(first.reason)) return first.reason;
+  return DriftReasons[first.code];
 }
