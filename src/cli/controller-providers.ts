@@ -1,6 +1,7 @@
 import type { BootstrapSpec } from "../api/hooks.ts";
 import type { NodeClaim } from "../api/nodeclaim.ts";
 import { k3sBootstrap } from "../bootstrap/k3s/k3s-bootstrap.ts";
+import { snapshotKinds } from "../controllers/context.ts";
 import type { NodeClassKind } from "../controllers/nodepool/status.ts";
 import type { KubeRest } from "../kube/rest.ts";
 import { readSecretKey } from "../kube/secrets.ts";
@@ -84,18 +85,14 @@ async function k3sUserData(rest: KubeRest, claim: NodeClaim, bootstrap: Bootstra
   return { ...userData, secrets: [token], providerID: `k3s://${name}` };
 }
 
-/** Kinds every provider's controllers read, and the node class of the one chosen. */
+/**
+ * What the controller watches: the kinds a snapshot is built from (another provider's node
+ * class left out: it is neither read nor granted), the InstanceType objects, and the chosen
+ * provider's node class.
+ */
 export function watchedKinds(provider: CloudProviderName): StoredObject["kind"][] {
   return [
-    "Node",
-    "NodeClaim",
-    "NodePool",
-    "Pod",
-    "DaemonSet",
-    "PodDisruptionBudget",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "StorageClass",
+    ...snapshotKinds.filter((kind) => kind !== "EC2NodeClass"),
     "InstanceType",
     providerWirings[provider].nodeClass.kind,
   ];

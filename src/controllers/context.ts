@@ -17,7 +17,7 @@ export interface ControllerContext {
 }
 
 /** Kinds a snapshot is built from. Workloads are left out: their pods exist in the store. */
-const snapshotKinds: readonly StoredObject["kind"][] = [
+export const snapshotKinds: readonly StoredObject["kind"][] = [
   "Node",
   "NodeClaim",
   "NodePool",

@@ -63,7 +63,11 @@ function poolTemplate(
     .intersect(nodeClassScope(spec.nodeClassRef));
   const taints = spec.taints ?? [];
   const limits = parseResources(nodePool.spec.limits);
-  const candidates = cachedCandidates(scopedTypes(instanceTypes, spec.nodeClassRef), nodePool, requirements);
+  const candidates = cachedCandidates(
+    scopedTypes(instanceTypes, spec.nodeClassRef),
+    nodePool,
+    requirements,
+  );
   return {
     name,
     weight: nodePool.spec.weight ?? 0,

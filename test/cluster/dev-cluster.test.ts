@@ -3,17 +3,15 @@
 // the binaries (many minutes); later runs start the cluster in seconds.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import {
   type DevCluster,
-  devClusterAvailability,
+  describeWithDevCluster,
   type KubeResponse,
   kubeRequest,
   pinnedKubernetesVersion,
   startDevCluster,
 } from "./harness.ts";
-
-const availability = devClusterAvailability();
 
 type Condition = { type: string; status: string };
 type NodeObject = { status?: { conditions?: Condition[] } };
@@ -66,9 +64,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe("dev cluster (scripts/dev-cluster)", {
-  skip: availability.available ? false : `${availability.reason}: ${availability.enable}`,
-}, () => {
+describeWithDevCluster("dev cluster (scripts/dev-cluster)", () => {
   let cluster: DevCluster;
   // Unique names, so a reused cluster (CARPOOL_DEV_CLUSTER_DIR) can run this file again.
   const run = Date.now().toString(36);

@@ -20,6 +20,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
+import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot: string = resolve(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
@@ -289,4 +290,20 @@ export async function startDevCluster(options: { dir?: string } = {}): Promise<D
     throw error;
   }
   return makeCluster(dir, false);
+}
+
+/** `false` where a dev cluster can be started, else why not and how to enable it: `describe`'s `skip`. */
+export function devClusterSkip(): false | string {
+  const availability = devClusterAvailability();
+  return availability.available ? false : `${availability.reason}: ${availability.enable}`;
+}
+
+/**
+ * `describe(name, suite)` where a dev cluster can be started; elsewhere one test of that name,
+ * reported as skipped with the reason and how to enable it, so the runner counts it as skipped.
+ */
+export function describeWithDevCluster(name: string, suite: () => void): void {
+  const skip = devClusterSkip();
+  if (skip === false) describe(name, suite);
+  else it(name, { skip }, () => {});
 }

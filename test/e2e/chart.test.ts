@@ -9,12 +9,9 @@ import { Value } from "@sinclair/typebox/value";
 import { parse } from "yaml";
 import { ValuesSchema, valuesSchemaJson } from "../../scripts/chart-values-schema.ts";
 import { ApiError } from "../../src/kube/api-error.ts";
-import { type DevCluster, devClusterAvailability, startDevCluster } from "../cluster/harness.ts";
+import { type DevCluster, describeWithDevCluster, startDevCluster } from "../cluster/harness.ts";
 import { ClusterClient, type Manifest, waitFor } from "./cluster-client.ts";
 import { chartDir, helm, renderChart } from "./helm.ts";
-
-const availability = devClusterAvailability();
-const skip = availability.available ? false : `${availability.reason}: ${availability.enable}`;
 
 type PodTemplate = { metadata?: Manifest["metadata"]; spec: Record<string, unknown> };
 const deploymentOf = (objects: Manifest[]) =>
@@ -22,7 +19,7 @@ const deploymentOf = (objects: Manifest[]) =>
     spec: { template: PodTemplate; replicas: number };
   };
 
-describe("the Helm chart", { skip }, () => {
+describeWithDevCluster("the Helm chart", () => {
   it("passes helm lint --strict", () => {
     const result = helm(["lint", "--strict", chartDir]);
     assert.equal(result.status, 0, result.stdout + result.stderr);

@@ -5,23 +5,20 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import type { Node } from "../../src/api/node.ts";
 import type { NodeClaim } from "../../src/api/nodeclaim.ts";
 import type { NodePool } from "../../src/api/nodepool.ts";
 import type { Pod } from "../../src/api/pod.ts";
 import {
   type DevCluster,
-  devClusterAvailability,
+  describeWithDevCluster,
   repoRoot,
   startDevCluster,
 } from "../cluster/harness.ts";
 import { ClusterClient, waitFor } from "./cluster-client.ts";
 import { ControllerProcess } from "./controller-process.ts";
 import { deployment, generalPool, gpuPool, nodeClass, orphanPool } from "./manifests.ts";
-
-const availability = devClusterAvailability();
-const skip = availability.available ? false : `${availability.reason}: ${availability.enable}`;
 
 interface KubeEvent {
   reason?: string;
@@ -33,7 +30,7 @@ interface Lease {
   spec: { holderIdentity?: string };
 }
 
-describe("carpool controller on a real control plane", { skip }, () => {
+describeWithDevCluster("carpool controller on a real control plane", () => {
   let cluster: DevCluster;
   let client: ClusterClient;
   const controllers: ControllerProcess[] = [];

@@ -17,13 +17,11 @@ import { parseAllDocuments } from "yaml";
 import { ApiError } from "../../src/kube/api-error.ts";
 import {
   type DevCluster,
-  devClusterAvailability,
+  describeWithDevCluster,
   repoRoot,
   startDevCluster,
 } from "../cluster/harness.ts";
 import { ClusterClient, type Manifest, waitFor } from "./cluster-client.ts";
-
-const availability = devClusterAvailability();
 
 /** The kinds carpool defines CRDs for; crds/ must hold one for each. */
 const carpoolKinds = ["NodePool", "NodeClaim", "InstanceType", "KwokNodeClass"] as const;
@@ -931,9 +929,7 @@ const statusFixtures = [
 
 // ---------------------------------------------------------------------------------------------------
 
-describe("carpool CRDs on a real API server (issue 12 §4)", {
-  skip: availability.available ? false : `${availability.reason}: ${availability.enable}`,
-}, () => {
+describeWithDevCluster("carpool CRDs on a real API server (issue 12 §4)", () => {
   let cluster: DevCluster | undefined;
   let client: ClusterClient;
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import type { NodeClaim } from "../../src/api/nodeclaim.ts";
 import type { Pod } from "../../src/api/pod.ts";
 import { loadKubeConfig } from "../../src/kube/config.ts";
@@ -18,14 +18,11 @@ import {
 } from "../../src/ports/cluster-store.ts";
 import {
   type DevCluster,
-  devClusterAvailability,
+  describeWithDevCluster,
   repoRoot,
   startDevCluster,
 } from "../cluster/harness.ts";
 import { ClusterClient, waitFor } from "./cluster-client.ts";
-
-const availability = devClusterAvailability();
-const skip = availability.available ? false : `${availability.reason}: ${availability.enable}`;
 
 const claim = (name: string): NodeClaim => ({
   apiVersion: "karpenter.sh/v1",
@@ -43,7 +40,7 @@ const claim = (name: string): NodeClaim => ({
   },
 });
 
-describe("the Kubernetes ClusterStore on a real API server", { skip }, () => {
+describeWithDevCluster("the Kubernetes ClusterStore on a real API server", () => {
   let cluster: DevCluster;
   let client: ClusterClient;
   let store: KubeClusterStore;

@@ -8,14 +8,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import { parse } from "yaml";
 import type { NodeClaim } from "../../src/api/nodeclaim.ts";
 import type { NodePool } from "../../src/api/nodepool.ts";
 import type { Pod } from "../../src/api/pod.ts";
 import {
   type DevCluster,
-  devClusterAvailability,
+  describeWithDevCluster,
   repoRoot,
   startDevCluster,
 } from "../cluster/harness.ts";
@@ -24,8 +24,6 @@ import { ControllerProcess } from "./controller-process.ts";
 import { renderChart } from "./helm.ts";
 import { nodeClass } from "./manifests.ts";
 
-const availability = devClusterAvailability();
-const skip = availability.available ? false : `${availability.reason}: ${availability.enable}`;
 const namespace = "carpool-system";
 
 interface Rule {
@@ -142,7 +140,7 @@ const pinnedBudget: Manifest = {
   spec: { minAvailable: 1, selector: { matchLabels: { app: "pinned" } } },
 };
 
-describe("least privilege: the chart's RBAC on a real API server", { skip }, () => {
+describeWithDevCluster("least privilege: the chart's RBAC on a real API server", () => {
   let cluster: DevCluster;
   let admin: ClusterClient;
   let clusterRole: RbacRole;
