@@ -212,6 +212,9 @@ export async function runController(options: ControllerOptions): Promise<number>
   store.stop();
   await probes.close();
   log.info("stopped");
+  // Everything is handed back; a connection still closing must not keep a stopped controller
+  // alive past its pod's grace period.
+  setTimeout(() => process.exit(ExitCode.ok), 2000).unref();
   return ExitCode.ok;
 }
 

@@ -215,6 +215,8 @@ export class Informer {
   }
 
   async #watch(): Promise<void> {
+    // Stopped while a list was under way: no new watch (it would hold the process for minutes).
+    if (this.#stopped) return;
     const abort = new AbortController();
     this.#abort = abort;
     const timeoutSeconds = Math.floor(MinWatchSeconds * (1 + Math.random()));

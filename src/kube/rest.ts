@@ -2,6 +2,8 @@ import { HttpMethod, type KubeConfig, RequestContext } from "@kubernetes/client-
 import { fetch } from "undici";
 import { apiErrorOf } from "./api-error.ts";
 
+const RequestTimeoutMs = 60_000;
+
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface RequestOptions {
@@ -31,7 +33,12 @@ export class KubeRest {
   }
 
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
-    const response = await this.open(method, path, options);
+    // A request that hangs (a half-open connection) fails after a minute instead of holding a
+    // controller pass, or its shutdown, for ever. Watches (`open`) time themselves.
+    const response = await this.open(method, path, {
+      ...options,
+      signal: options.signal ?? AbortSignal.timeout(RequestTimeoutMs),
+    });
     const text = await response.text();
     if (response.status < 200 || response.status > 299)
       throw apiErrorOf(

@@ -304,6 +304,7 @@ export function devClusterSkip(): false | string {
  */
 export function describeWithDevCluster(name: string, suite: () => void): void {
   const skip = devClusterSkip();
-  if (skip === false) describe(name, suite);
+  // A suite that hangs fails instead of holding CI until its own limit.
+  if (skip === false) describe(name, { timeout: 30 * 60_000 }, suite);
   else it(name, { skip }, () => {});
 }

@@ -82,10 +82,19 @@ export class ControllerProcess {
     );
   }
 
-  /** SIGTERM, then the exit code. */
+  /** SIGTERM, then the exit code; a controller that has not exited 30 s later is killed (null). */
   async stop(): Promise<number | null> {
     this.#child.kill("SIGTERM");
-    return this.#exited;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), 30_000);
+    });
+    const outcome = await Promise.race([this.#exited, late]);
+    clearTimeout(timer);
+    if (outcome !== "late") return outcome;
+    this.#child.kill("SIGKILL");
+    await this.#exited;
+    return null;
   }
 
   /** SIGKILL: no cleanup at all, as a crash or an OOM kill. */
