@@ -7,8 +7,9 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import type { ExecNodeClass } from "../../api/execnodeclass.ts";
 import { loadManifests } from "../../api/load.ts";
-import type { NodeClaim } from "../../api/nodeclaim.ts";
+import { defaultNodePool } from "../../api/nodepool.ts";
 import { Labels } from "../../api/wellknown.ts";
+import { nodeClaimFor } from "../../controllers/nodeclaim-template.ts";
 import { planObjects } from "../../plan.ts";
 import { Engine } from "../../sim/engine.ts";
 import { InMemoryClusterStore } from "../../sim/store.ts";
@@ -50,19 +51,14 @@ describe("examples/exec-provider", () => {
     for (const planned of result.plan.nodeClaims) {
       const pool = await store.get("NodePool", planned.nodePool);
       assert.ok(pool);
-      const claim: NodeClaim = {
-        apiVersion: "karpenter.sh/v1",
-        kind: "NodeClaim",
-        metadata: { name: planned.name, labels: { [Labels.nodePool]: planned.nodePool } },
-        spec: {
-          nodeClassRef: pool.spec.template.spec.nodeClassRef,
-          requirements: [
-            { key: Labels.instanceType, operator: "In", values: [...planned.instanceTypeOptions] },
-            { key: Labels.zone, operator: "In", values: [planned.zone] },
-            { key: Labels.capacityType, operator: "In", values: [planned.capacityType] },
-          ],
-        },
-      };
+      // The claim the provisioner would create for this planned node.
+      const claim = nodeClaimFor({
+        name: planned.name,
+        nodePool: defaultNodePool(pool),
+        instanceTypeOptions: planned.instanceTypeOptions,
+        zone: planned.zone,
+        capacityType: planned.capacityType,
+      });
       const launched = await provider.create(claim);
       assert.equal(launched.metadata.labels?.[Labels.instanceType], planned.instanceType);
       assert.equal(launched.metadata.labels?.[Labels.zone], planned.zone);

@@ -5,10 +5,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadManifests } from "../../api/load.ts";
 import type { NodeClaim } from "../../api/nodeclaim.ts";
+import { defaultNodePool } from "../../api/nodepool.ts";
 import type { StaticNodeClass } from "../../api/staticnodeclass.ts";
 import { staticNodeClassErrors } from "../../api/validate-rules.ts";
 import { Labels } from "../../api/wellknown.ts";
 import { buildSnapshot } from "../../cluster/snapshot.ts";
+import { nodeClaimFor } from "../../controllers/nodeclaim-template.ts";
 import { solveSnapshot, toPlan } from "../../plan.ts";
 import { Engine } from "../../sim/engine.ts";
 import { InMemoryClusterStore } from "../../sim/store.ts";
@@ -51,19 +53,14 @@ describe("examples/k3s-edge", () => {
     for (const planned of plan.nodeClaims) {
       const pool = await store.get("NodePool", planned.nodePool);
       assert.ok(pool);
-      const claim: NodeClaim = {
-        apiVersion: "karpenter.sh/v1",
-        kind: "NodeClaim",
-        metadata: { name: planned.name, labels: { [Labels.nodePool]: planned.nodePool } },
-        spec: {
-          nodeClassRef: pool.spec.template.spec.nodeClassRef,
-          requirements: [
-            { key: Labels.instanceType, operator: "In", values: [...planned.instanceTypeOptions] },
-            { key: Labels.zone, operator: "In", values: [planned.zone] },
-            { key: Labels.capacityType, operator: "In", values: [planned.capacityType] },
-          ],
-        },
-      };
+      // The claim the provisioner would create for this planned node.
+      const claim = nodeClaimFor({
+        name: planned.name,
+        nodePool: defaultNodePool(pool),
+        instanceTypeOptions: planned.instanceTypeOptions,
+        zone: planned.zone,
+        capacityType: planned.capacityType,
+      });
       const launched = await provider.create(await store.create(claim));
       assert.equal(launched.metadata.labels?.[Labels.instanceType], planned.instanceType);
       machines.push(launched.metadata.annotations?.["carpool.dev/machine"] ?? "");
