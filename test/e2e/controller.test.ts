@@ -299,8 +299,9 @@ describeWithDevCluster("carpool controller on a real control plane", () => {
   });
 
   it("watches resume after kube-apiserver restarts", async () => {
-    const [controller] = controllers.filter((c) =>
-      c.lines.some((l) => l.message === "became the leader"),
+    // The replica leading now: the first leader has stopped and handed over.
+    const [controller] = controllers.filter(
+      (c) => c.running && c.lines.some((l) => l.message === "became the leader"),
     );
     assert.ok(controller);
     await cluster.restartApiServer();
