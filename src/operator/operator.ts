@@ -28,6 +28,11 @@ export interface OperatorOptions {
   readonly context: ControllerContext;
   readonly nodeClasses: readonly NodeClassKind[];
   readonly interruptions?: InterruptionQueue;
+  /**
+   * A provider's own controllers (the EC2NodeClass status of the AWS provider), run at the start
+   * of every pass, before provisioning reads what they resolve.
+   */
+  readonly providerControllers?: readonly ProviderController[];
   readonly featureGates?: FeatureGates;
   /**
    * Whether what the controllers read can be trusted now (every cache current). While it cannot,
@@ -40,6 +45,12 @@ export interface OperatorOptions {
   readonly onError: (error: unknown, controller: string) => void;
   /** A provisioning run starts for this many pods; the function returned is told how it ended. */
   readonly onProvisioning?: (pods: number) => (result: { unschedulablePods: number }) => void;
+}
+
+/** A controller a cloud provider brings along, reconciling everything it owns in one call. */
+export interface ProviderController {
+  readonly name: string;
+  reconcile(): Promise<void>;
 }
 
 /**
@@ -160,6 +171,8 @@ export class Operator {
     }
     const touched = this.#touchedNodes;
     this.#touchedNodes = new Set();
+    for (const controller of this.#options.providerControllers ?? [])
+      await this.#step(controller.name, () => controller.reconcile());
     await this.#step("podevents", () => this.#podEvents.record(touched));
     await this.#step("provisioning", () => this.#queueProvisioning());
     if (this.#interruption !== undefined)
