@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { HttpMethod, type KubeConfig, RequestContext } from "@kubernetes/client-node";
 import { fetch } from "undici";
 import { apiErrorOf } from "./api-error.ts";
@@ -22,6 +23,8 @@ export interface RequestOptions {
 export class KubeRest {
   readonly #config: KubeConfig;
   readonly server: string;
+  /** The base64 PEM bundle the server's certificate is checked against, when the kubeconfig has one. */
+  readonly certificateAuthority: string | undefined;
   readonly userAgent: string;
 
   constructor(config: KubeConfig, userAgent = "carpool") {
@@ -29,6 +32,9 @@ export class KubeRest {
     if (cluster === null) throw new Error("the kubeconfig has no current cluster");
     this.#config = config;
     this.server = cluster.server.replace(/\/+$/, "");
+    this.certificateAuthority =
+      cluster.caData ??
+      (cluster.caFile ? readFileSync(cluster.caFile).toString("base64") : undefined);
     this.userAgent = userAgent;
   }
 
