@@ -78,7 +78,7 @@ export const ValuesSchema: TSchema = closed({
   logFormat: Type.Union([Type.Literal("json"), Type.Literal("text")]),
   settings: closed({
     cloudProvider: Type.Union(
-      [Type.Literal("kwok"), Type.Literal("static"), Type.Literal("exec")],
+      [Type.Literal("kwok"), Type.Literal("static"), Type.Literal("exec"), Type.Literal("aws")],
       {
         description: "where nodes come from",
       },
@@ -88,6 +88,11 @@ export const ValuesSchema: TSchema = closed({
     ),
     clusterName: Type.String(),
     region: Type.String({ pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$" }),
+    aws: closed({
+      clusterEndpoint: Type.String({ pattern: "^(|https://.+)$" }),
+      clusterCABundle: Type.String({ pattern: "^[A-Za-z0-9+/=]*$" }),
+      interruptionQueue: Type.String({ pattern: "^[A-Za-z0-9_-]{0,80}$" }),
+    }),
     leaderElection: closed({ enabled: Type.Boolean(), name: dnsLabel }),
     featureGates: closed({ spotToSpotConsolidation: Type.Boolean() }),
   }),
