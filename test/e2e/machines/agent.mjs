@@ -13,12 +13,9 @@
 // which the Node's capacity is taken, as a kubelet reports what it finds.
 //
 // The log gets one JSON line per call: {"power":"on"|"off","machine":...,"node":...}.
-import { execFileSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
-import { request } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { appendFileSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { registerNode } from "./node-registration.mjs";
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -88,8 +85,7 @@ const node = {
   spec: { providerID: kubeletArgs["provider-id"] ?? `k3s://${name}`, taints },
   status: { capacity, allocatable: capacity },
 };
-const credentials = nodeCertificate(name);
-const answer = await post("/api/v1/nodes", node, credentials);
+const answer = await registerNode(clusterDir, node);
 if (answer.status !== 201) {
   console.error(`registering Node ${name}: ${answer.status} ${answer.body}`);
   process.exit(5);
@@ -110,74 +106,4 @@ function agentConfig(userData) {
   const match = /<<\s*'([A-Z0-9_]+)'\n([\s\S]*?)\n\1\n/.exec(userData?.content ?? "");
   if (match === null) throw new Error("no quoted heredoc with the k3s config in the script");
   return parse(match[2]);
-}
-
-function nodeCertificate(nodeName) {
-  const dir = mkdtempSync(join(tmpdir(), "carpool-machine-"));
-  const key = join(dir, "node.key");
-  const csr = join(dir, "node.csr");
-  const crt = join(dir, "node.crt");
-  execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key]);
-  execFileSync("openssl", [
-    "req",
-    "-new",
-    "-key",
-    key,
-    "-subj",
-    `/O=system:nodes/CN=system:node:${nodeName}`,
-    "-out",
-    csr,
-  ]);
-  execFileSync(
-    "openssl",
-    [
-      "x509",
-      "-req",
-      "-in",
-      csr,
-      "-CA",
-      join(clusterDir, "pki", "ca.crt"),
-      "-CAkey",
-      join(clusterDir, "pki", "ca.key"),
-      "-CAcreateserial",
-      "-days",
-      "1",
-      "-out",
-      crt,
-    ],
-    { stdio: "ignore" },
-  );
-  return {
-    key: readFileSync(key),
-    cert: readFileSync(crt),
-    ca: readFileSync(join(clusterDir, "pki", "ca.crt")),
-  };
-}
-
-function post(path, body, { key, cert, ca }) {
-  const kubeconfig = parse(readFileSync(join(clusterDir, "admin.kubeconfig"), "utf8"));
-  const server = new URL(kubeconfig.clusters[0].cluster.server);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: server.hostname,
-        port: server.port,
-        path,
-        method: "POST",
-        key,
-        cert,
-        ca,
-        headers: { "Content-Type": "application/json" },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (d) => {
-          text += d;
-        });
-        res.on("end", () => resolve({ status: res.statusCode, body: text }));
-      },
-    );
-    req.on("error", reject);
-    req.end(JSON.stringify(body));
-  });
 }
