@@ -81,8 +81,12 @@ async function k3sUserData(rest: KubeRest, claim: NodeClaim, bootstrap: Bootstra
     taints: [...(claim.spec.taints ?? []), ...(claim.spec.startupTaints ?? [])],
     providerID: `k3s://${name}`,
   });
+  // k3s renders only these two; the exec and static hooks' protocol carries no other format.
+  const { format } = userData;
+  if (format !== "cloud-config" && format !== "shell")
+    throw new Error(`k3s bootstrap rendered ${format} user data`);
   // The provider reports the same provider ID, so the registered Node matches its claim.
-  return { ...userData, secrets: [token], providerID: `k3s://${name}` };
+  return { ...userData, format, secrets: [token], providerID: `k3s://${name}` };
 }
 
 /**

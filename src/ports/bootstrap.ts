@@ -44,9 +44,16 @@ export interface KubeletSettings {
   readonly evictionHard?: Readonly<Record<string, string>>;
 }
 
-export type UserDataFormat = "cloud-config" | "shell";
+/**
+ * `mime-multipart`: a MIME multipart/mixed archive (EKS AL2023, nodeadm and cloud-init read it);
+ * `toml`: Bottlerocket settings; `custom`: the node class's own user data, passed on unchanged.
+ */
+export type UserDataFormat = "cloud-config" | "shell" | "mime-multipart" | "toml" | "custom";
 
-/** A document for the machine: a `#cloud-config` for cloud-init, or a `#!/bin/sh` script. */
+/**
+ * A document for the machine: a `#cloud-config` for cloud-init, a `#!/bin/sh` script, a MIME
+ * archive, Bottlerocket TOML, or the node class's own user data.
+ */
 export interface UserData {
   readonly format: UserDataFormat;
   readonly content: string;
