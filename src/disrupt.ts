@@ -23,6 +23,8 @@ export interface DisruptionReplacement {
   readonly zone: string;
   readonly capacityType: string;
   readonly price: number;
+  /** What the node costs per hour: the instance plus its node class's volumes and public IPv4. */
+  readonly totalPrice: number;
   readonly pods: readonly string[];
 }
 
@@ -107,6 +109,7 @@ function toCommand(command: Command): DisruptionPlan["commands"][number] {
       zone: r.zone,
       capacityType: r.capacityType,
       price: r.price,
+      totalPrice: r.totalPrice,
       pods: r.pods,
     })),
     savings: command.savingsMicro / 1e6,

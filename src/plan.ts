@@ -110,6 +110,7 @@ export function toPlan(solution: Solution): Plan {
       })),
   }));
   const micro = nodeClaims.reduce((sum, claim) => sum + Math.round(claim.price * 1e6), 0);
+  const totalMicro = nodeClaims.reduce((sum, claim) => sum + Math.round(claim.totalPrice * 1e6), 0);
   const onExisting = existingNodes.reduce((sum, node) => sum + node.pods.length, 0);
   const onNew = nodeClaims.reduce((sum, claim) => sum + claim.pods.length, 0);
   return {
@@ -125,6 +126,7 @@ export function toPlan(solution: Solution): Plan {
       unschedulable: unschedulable.length,
       newNodes: nodeClaims.length,
       hourlyCost: micro / 1e6,
+      hourlyTotalCost: totalMicro / 1e6,
     },
   };
 }

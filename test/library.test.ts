@@ -76,6 +76,7 @@ describe("library contract", () => {
       unschedulable: 0,
       newNodes: 1,
       hourlyCost: 0.05,
+      hourlyTotalCost: 0.05,
     });
   });
   it("plan() throws on invalid objects, naming the object and field", () => {

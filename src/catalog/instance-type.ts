@@ -5,9 +5,40 @@ export interface Offering {
   readonly zone: string;
   /** "on-demand", "spot" or "reserved". */
   readonly capacityType: string;
-  /** USD per hour. */
+  /** USD per hour: what a node bought this way costs, `priceParts` summed where given. */
   readonly price: number;
   readonly available: boolean;
+  /**
+   * Set where a pool's node class adds costs of its own (EBS volumes, a public IPv4 address) to
+   * the catalog's instance price; absent, the price is the instance's alone.
+   */
+  readonly priceParts?: PriceParts;
+}
+
+/** A node's hourly price, by what it pays for (USD per hour). */
+export interface PriceParts {
+  readonly instance: number;
+  readonly volumes: number;
+  readonly publicIPv4: number;
+}
+
+/** The parts of an offering's price: all of it is the instance's unless it says otherwise. */
+export function pricePartsOf(offering: Offering): PriceParts {
+  return offering.priceParts ?? { instance: offering.price, volumes: 0, publicIPv4: 0 };
+}
+
+/** A catalog offering as a pool's nodes would cost: its instance price plus the node's extras. */
+export function withExtras(
+  offering: Offering,
+  extras: { readonly volumes: number; readonly publicIPv4: number; readonly total: number },
+): Offering {
+  if (extras.total === 0) return offering;
+  const instance = pricePartsOf(offering).instance;
+  return {
+    ...offering,
+    price: instance + extras.total,
+    priceParts: { instance, volumes: extras.volumes, publicIPv4: extras.publicIPv4 },
+  };
 }
 
 export interface InstanceType {

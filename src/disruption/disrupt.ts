@@ -28,7 +28,10 @@ export interface Command {
   readonly replacements: readonly PlannedNodeClaim[];
   /** Pods that move to nodes that stay: pod key → node. */
   readonly moves: ReadonlyMap<string, string>;
-  /** Hourly price of the nodes minus that of the replacements, in micro-dollars (exact sums). */
+  /**
+   * Hourly price of the nodes minus that of the replacements, in micro-dollars (exact sums); each
+   * node's whole price, its volumes and public IPv4 address included.
+   */
   readonly savingsMicro: number;
   readonly detail: CommandDetail;
   /** Expired nodes go whatever happens: pods the cluster would then have no place for. */
@@ -337,7 +340,7 @@ class Disruption {
     if (nodes.length > 1) options = withoutSameType(options, nodes);
     const cheapest = options[0];
     if (cheapest === undefined)
-      return { ok: false, block: { code: "not_cheaper", current, cheapest: planned.price } };
+      return { ok: false, block: { code: "not_cheaper", current, cheapest: planned.totalPrice } };
     const allSpot = nodes.every((n) => n.capacityType === CapacityTypes.spot);
     if (allSpot && planned.capacityType === CapacityTypes.spot) {
       if (!this.#spotToSpot) return { ok: false, block: { code: "spot_to_spot_disabled" } };
@@ -389,7 +392,7 @@ class Disruption {
   ): void {
     this.#model.apply(nodes, repack, replacements, this.#now.getTime());
     const savingsMicro =
-      sumMicro(nodes.map((n) => n.price ?? 0)) - sumMicro(replacements.map((r) => r.price));
+      sumMicro(nodes.map((n) => n.price ?? 0)) - sumMicro(replacements.map((r) => r.totalPrice));
     this.#commands.push({
       action: replacements.length > 0 ? "replace" : "delete",
       reason,

@@ -3,7 +3,9 @@ import type { NodeClaim } from "../api/nodeclaim.ts";
 import { defaultNodePool, type NodePool } from "../api/nodepool.ts";
 import type { Pod } from "../api/pod.ts";
 import { Annotations, Labels, Taints } from "../api/wellknown.ts";
-import type { Catalog, InstanceType } from "../catalog/instance-type.ts";
+import type { Catalog, InstanceType, PriceParts } from "../catalog/instance-type.ts";
+import { type NodeExtrasOf, nodeExtrasOf } from "../catalog/node-class-extras.ts";
+import type { NodeExtras } from "../catalog/node-cost.ts";
 import { type ClusterSnapshot, podKey } from "../cluster/snapshot.ts";
 import { addResources, formatResources, type Resources } from "../resources/resource-list.ts";
 import { podRequests } from "../scheduling/pod-requests.ts";
@@ -27,8 +29,12 @@ export interface ModelNode {
   readonly instanceType: string | undefined;
   readonly zone: string | undefined;
   readonly capacityType: string | undefined;
-  /** Hourly price of its offering in the catalog, when known. */
+  /**
+   * What it costs per hour, when known: its offering's price in the catalog plus its node class's
+   * extras (volumes, public IPv4), as the solver prices the replacements it is compared with.
+   */
   readonly price: number | undefined;
+  readonly priceParts: PriceParts | undefined;
   /** Bound pods, in key order. */
   pods: Pod[];
   /** Launched by a command of this pass: never a candidate. */
@@ -61,11 +67,13 @@ export class ClusterModel {
   readonly #snapshot: ClusterSnapshot;
   readonly #catalog: Catalog;
   readonly #types: ReadonlyMap<string, InstanceType>;
+  readonly #extrasOf: NodeExtrasOf;
   #replacementCount = 0;
 
   constructor(snapshot: ClusterSnapshot, catalog: Catalog) {
     this.#snapshot = snapshot;
     this.#catalog = catalog;
+    this.#extrasOf = nodeExtrasOf({ region: catalog.region, nodeClasses: snapshot.nodeClasses });
     this.#types = new Map(catalog.instanceTypes.map((type) => [type.name, type]));
     const pools = new Map(
       snapshot.nodePools.map((p) => [p.metadata.name ?? "", defaultNodePool(p)]),
@@ -93,7 +101,15 @@ export class ClusterModel {
         node,
         claim,
         pool: poolName === undefined ? undefined : pools.get(poolName),
-        ...this.#offering(labels),
+        ...this.#offering(
+          labels,
+          this.#extrasOf(
+            claim?.spec.nodeClassRef ??
+              (poolName === undefined
+                ? undefined
+                : pools.get(poolName)?.spec.template.spec.nodeClassRef),
+          ),
+        ),
         pods: podsByNode.get(name) ?? [],
         replacement: false,
         disrupting: isDisrupting(node, claim),
@@ -180,8 +196,10 @@ export class ClusterModel {
       residual[r] = amounts.slice(0, staying).reduce((sum, a) => sum + a, 0);
     }
     let cheapest = Number.POSITIVE_INFINITY;
+    const extras = this.#leastExtras();
     for (const type of this.#poolTypes()) {
-      const price = type.offerings.find((o) => o.available)?.price;
+      const instance = type.offerings.find((o) => o.available)?.price;
+      const price = instance === undefined ? undefined : instance + extras;
       if (price === undefined || price >= cheapest) continue;
       if (resources.every((r) => (type.allocatable[r] ?? 0) >= (residual[r] ?? 0)))
         cheapest = price;
@@ -190,6 +208,14 @@ export class ClusterModel {
   }
 
   #launchable: InstanceType[] | undefined;
+
+  /** The least any NodePool's node pays besides its instance: what keeps the bound sound. */
+  #leastExtras(): number {
+    const extras = this.#snapshot.nodePools.map(
+      (p) => this.#extrasOf(p.spec.template.spec.nodeClassRef).total,
+    );
+    return extras.length === 0 ? 0 : Math.min(...extras);
+  }
 
   /** Instance types some NodePool could launch: a replacement is one of them. */
   #poolTypes(): InstanceType[] {
@@ -269,7 +295,8 @@ export class ClusterModel {
       instanceType: claim.instanceType,
       zone: claim.zone,
       capacityType: claim.capacityType,
-      price: claim.price,
+      price: claim.totalPrice,
+      priceParts: claim.priceParts,
       pods: [],
       replacement: true,
       disrupting: false,
@@ -298,11 +325,15 @@ export class ClusterModel {
     };
   }
 
-  #offering(labels: Readonly<Record<string, string>>): {
+  #offering(
+    labels: Readonly<Record<string, string>>,
+    extras: NodeExtras,
+  ): {
     instanceType: string | undefined;
     zone: string | undefined;
     capacityType: string | undefined;
     price: number | undefined;
+    priceParts: PriceParts | undefined;
   } {
     const instanceType = labels[Labels.instanceType];
     const zone = labels[Labels.zone];
@@ -312,7 +343,19 @@ export class ClusterModel {
     const offering =
       offerings.find((o) => o.zone === zone && o.capacityType === capacityType) ??
       offerings.find((o) => o.capacityType === (capacityType ?? "on-demand"));
-    return { instanceType, zone, capacityType, price: offering?.price };
+    if (offering === undefined)
+      return { instanceType, zone, capacityType, price: undefined, priceParts: undefined };
+    return {
+      instanceType,
+      zone,
+      capacityType,
+      price: offering.price + extras.total,
+      priceParts: {
+        instance: offering.price,
+        volumes: extras.volumes,
+        publicIPv4: extras.publicIPv4,
+      },
+    };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Taint } from "../api/pod.ts";
+import type { PriceParts } from "../catalog/instance-type.ts";
 import type { Reason } from "../scheduling/reasons.ts";
 
 /** A node carpool would launch: the `nodeClaims[]` entries of `carpool plan -o json`. */
@@ -10,7 +11,11 @@ export interface PlannedNodeClaim {
   readonly instanceTypeOptions: readonly string[];
   readonly zone: string;
   readonly capacityType: string;
+  /** The instance's hourly price, as the catalog lists it (the contract's `price`). */
   readonly price: number;
+  /** What the node costs per hour: the instance plus its node class's volumes and public IPv4. */
+  readonly totalPrice: number;
+  readonly priceParts: PriceParts;
   /** The complete label set the node will carry. */
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly Taint[];
@@ -57,6 +62,9 @@ export interface Plan {
     readonly onNewNodes: number;
     readonly unschedulable: number;
     readonly newNodes: number;
+    /** The new nodes' instance prices, summed. */
     readonly hourlyCost: number;
+    /** What the new nodes cost per hour, instances and extras (volumes, public IPv4). */
+    readonly hourlyTotalCost: number;
   };
 }

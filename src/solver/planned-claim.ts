@@ -1,4 +1,5 @@
 import { Labels } from "../api/wellknown.ts";
+import { pricePartsOf } from "../catalog/instance-type.ts";
 import { addResources, formatResources } from "../resources/resource-list.ts";
 import { cheapestAllowed, type NewClaim } from "./new-claim.ts";
 import type { PlannedNodeClaim } from "./plan.ts";
@@ -27,7 +28,9 @@ export function plannedClaim(claim: NewClaim): PlannedNodeClaim {
     instanceTypeOptions: claim.options.map((option) => option.type.name),
     zone: offering.zone,
     capacityType: offering.capacityType,
-    price: offering.price,
+    price: pricePartsOf(offering).instance,
+    totalPrice: offering.price,
+    priceParts: pricePartsOf(offering),
     labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))),
     taints: claim.pool.taints,
     startupTaints: claim.pool.startupTaints,

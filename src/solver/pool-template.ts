@@ -1,7 +1,9 @@
 import type { NodePool } from "../api/nodepool.ts";
 import type { Pod, Taint } from "../api/pod.ts";
 import { Labels, WellKnownLabelKeys } from "../api/wellknown.ts";
-import type { InstanceType, Offering } from "../catalog/instance-type.ts";
+import { type InstanceType, type Offering, withExtras } from "../catalog/instance-type.ts";
+import type { NodeExtrasOf } from "../catalog/node-class-extras.ts";
+import { type NodeExtras, NoExtras } from "../catalog/node-cost.ts";
 import { addResources, parseResources, type Resources } from "../resources/resource-list.ts";
 import { podRequirements } from "../scheduling/node-affinity.ts";
 import { podRequests } from "../scheduling/pod-requests.ts";
@@ -13,7 +15,10 @@ export interface CandidateType {
   readonly type: InstanceType;
   /** Its labels as `In` requirements, plus the zones and capacity types it is offered in. */
   readonly requirements: Requirements;
-  /** Available offerings the pool's requirements allow, cheapest first. */
+  /**
+   * Available offerings the pool's requirements allow, cheapest first, priced as the pool's nodes
+   * cost: the instance plus its node class's extras (volumes, public IPv4).
+   */
   readonly offerings: readonly Offering[];
 }
 
@@ -33,6 +38,8 @@ export interface PoolTemplate {
   readonly cheapestPrices: readonly number[];
   /** Requests of the DaemonSet pods that would run on this pool's nodes. */
   readonly daemonOverhead: Resources;
+  /** What each of its nodes costs besides the instance, already in its candidates' prices. */
+  readonly extras: NodeExtras;
   readonly limits: Resources | undefined;
 }
 
@@ -44,9 +51,17 @@ export function poolTemplates(
   nodePools: readonly NodePool[],
   instanceTypes: readonly InstanceType[],
   daemonPods: readonly Pod[],
+  extrasOf: NodeExtrasOf = () => NoExtras,
 ): PoolTemplate[] {
   return nodePools
-    .map((nodePool) => poolTemplate(nodePool, instanceTypes, daemonPods))
+    .map((nodePool) =>
+      poolTemplate(
+        nodePool,
+        instanceTypes,
+        daemonPods,
+        extrasOf(nodePool.spec.template.spec.nodeClassRef),
+      ),
+    )
     .sort((a, b) => b.weight - a.weight || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
 }
 
@@ -54,6 +69,7 @@ function poolTemplate(
   nodePool: NodePool,
   instanceTypes: readonly InstanceType[],
   daemonPods: readonly Pod[],
+  extras: NodeExtras,
 ): PoolTemplate {
   const name = nodePool.metadata.name ?? "";
   const spec = nodePool.spec.template.spec;
@@ -67,6 +83,7 @@ function poolTemplate(
     scopedTypes(instanceTypes, spec.nodeClassRef),
     nodePool,
     requirements,
+    extras,
   );
   return {
     name,
@@ -79,44 +96,54 @@ function poolTemplate(
     instanceTypes: candidates,
     cheapestPrices: candidates.map((candidate) => candidate.offerings[0]?.price ?? 0),
     daemonOverhead: daemonOverhead(daemonPods, taints, requirements),
+    extras,
     limits: nodePool.spec.limits && limits.ok ? limits.resources : undefined,
   };
 }
 
 /**
- * The candidates of a pool depend only on the catalog and the NodePool; disruption solves the
- * same cluster many times over, so they are kept per (catalog, NodePool) object.
+ * The candidates of a pool depend only on the catalog, the NodePool and its node class's extras;
+ * disruption solves the same cluster many times over, so they are kept per (catalog, NodePool)
+ * object while the extras stay the same.
  */
-const candidateCache = new WeakMap<readonly InstanceType[], WeakMap<NodePool, CandidateType[]>>();
+const candidateCache = new WeakMap<
+  readonly InstanceType[],
+  WeakMap<NodePool, { extras: NodeExtras; candidates: CandidateType[] }>
+>();
 
 function cachedCandidates(
   instanceTypes: readonly InstanceType[],
   nodePool: NodePool,
   requirements: Requirements,
+  extras: NodeExtras,
 ): CandidateType[] {
   let byPool = candidateCache.get(instanceTypes);
   if (byPool === undefined) {
     byPool = new WeakMap();
     candidateCache.set(instanceTypes, byPool);
   }
-  let candidates = byPool.get(nodePool);
-  if (candidates === undefined) {
-    candidates = candidateTypes(instanceTypes, requirements);
-    byPool.set(nodePool, candidates);
-  }
+  const cached = byPool.get(nodePool);
+  if (cached !== undefined && sameExtras(cached.extras, extras)) return cached.candidates;
+  const candidates = candidateTypes(instanceTypes, requirements, extras);
+  byPool.set(nodePool, { extras, candidates });
   return candidates;
+}
+
+function sameExtras(a: NodeExtras, b: NodeExtras): boolean {
+  return a.volumes === b.volumes && a.publicIPv4 === b.publicIPv4;
 }
 
 /** Karpenter filters instance types by Intersects with the pool (keys both define must overlap). */
 function candidateTypes(
   instanceTypes: readonly InstanceType[],
   pool: Requirements,
+  extras: NodeExtras,
 ): CandidateType[] {
   const candidates: CandidateType[] = [];
   for (const type of instanceTypes) {
-    const offerings = type.offerings.filter(
-      (offering) => offering.available && offeringAllowed(offering, pool),
-    );
+    const offerings = type.offerings
+      .filter((offering) => offering.available && offeringAllowed(offering, pool))
+      .map((offering) => withExtras(offering, extras));
     if (offerings.length === 0) continue;
     const requirements = typeRequirements(type);
     if (pool.intersects(requirements, "instanceType").length > 0) continue;

@@ -10,6 +10,7 @@ export function solverInput(snapshot: ClusterSnapshot): Omit<SolverInput, "catal
     nodeClaims: snapshot.nodeClaims,
     nodePools: snapshot.nodePools,
     daemonSets: snapshot.daemonSets,
+    nodeClasses: snapshot.nodeClasses,
     volumes: {
       claims: new Map(
         snapshot.persistentVolumeClaims.map((c) => [

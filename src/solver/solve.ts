@@ -1,6 +1,7 @@
 import type { Pod } from "../api/pod.ts";
 import { Labels, WellKnownLabelKeys } from "../api/wellknown.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
+import { nodeExtrasOf } from "../catalog/node-class-extras.ts";
 import type { ClusterSnapshot } from "../cluster/snapshot.ts";
 import { daemonPodFor } from "../cluster/workloads.ts";
 import { addResources, type Resources, subtractResources } from "../resources/resource-list.ts";
@@ -48,6 +49,10 @@ export interface SolverInput
   > {
   readonly volumes: VolumeCatalog;
   readonly catalog: Catalog;
+  /** The EC2NodeClasses whose volumes and public IPv4 addresses a pool's nodes pay for. */
+  readonly nodeClasses?: ClusterSnapshot["nodeClasses"];
+  /** By EC2NodeClass: whether its subnets assign public IPv4 addresses, where the provider knows. */
+  readonly subnetsAssignPublicIPv4?: ReadonlyMap<string, boolean>;
   readonly namespaces?: NamespaceLabels;
   /**
    * Grow a planned claim whenever one can take the pod, as Karpenter's scheduler does, instead of
@@ -141,6 +146,13 @@ class Solver {
       input.nodePools,
       input.catalog.instanceTypes,
       daemonTemplates.map((d) => d.pod),
+      nodeExtrasOf({
+        region: input.catalog.region,
+        nodeClasses: input.nodeClasses ?? [],
+        ...(input.subnetsAssignPublicIPv4 && {
+          subnetsAssignPublicIPv4: input.subnetsAssignPublicIPv4,
+        }),
+      }),
     );
     const types = new Map(input.catalog.instanceTypes.map((type) => [type.name, type]));
     this.#existing = existingCapacity(
