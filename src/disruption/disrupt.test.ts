@@ -318,7 +318,7 @@ describe("disruption: drift", () => {
         apiVersion: "karpenter.k8s.aws/v1",
         kind: "EC2NodeClass",
         metadata: { name: "default" },
-        status: { amis: [{ id: "ami-new" }] },
+        status: { amis: [{ id: "ami-new", requirements: [] }] },
       },
       ...catalog,
       ...managed("a", "medium", {
