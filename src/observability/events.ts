@@ -40,8 +40,9 @@ const decisionOfKind: Readonly<Record<string, string>> = {
 /** Karpenter's AWS interruption message kinds, the `reason` it counts disruptions under. */
 const interruptionReason: Readonly<Record<string, string>> = {
   SpotInterruption: "spot_interrupted",
-  ScheduledMaintenance: "scheduled_change",
+  ScheduledChange: "scheduled_change",
   InstanceStopping: "instance_stopped",
+  InstanceTerminating: "instance_terminated",
 };
 
 function eventCounter(
@@ -93,7 +94,11 @@ function eventCounter(
         }
         return;
       }
-      case "SpotInterrupted": {
+      // The interruption controller's Events for the notices it drains a node for.
+      case "SpotInterrupted":
+      case "InstanceUnhealthy":
+      case "InstanceStopping":
+      case "InstanceTerminating": {
         const reason = interruptionReason[leadingReason(event.message)] ?? "interrupted";
         metrics.nodeClaimsDisrupted.inc({ reason, nodepool: poolOf(ref) });
         for (const name of listAfter(event.message, /replacements (.+) launched/))

@@ -3,6 +3,7 @@ import { podKey } from "../cluster/snapshot.ts";
 import type { ControllerContext } from "../controllers/context.ts";
 import { Disruption } from "../controllers/disruption/disruption.ts";
 import { Interruption } from "../controllers/interruption/interruption.ts";
+import { InterruptionPoller } from "../controllers/interruption/poller.ts";
 import { Lifecycle } from "../controllers/lifecycle/lifecycle.ts";
 import { PodEvents } from "../controllers/lifecycle/pod-events.ts";
 import { NodeClaimDisruptionConditions } from "../controllers/nodeclaim/disruption-conditions.ts";
@@ -68,6 +69,7 @@ export class Operator {
   readonly #termination: Termination;
   readonly #disruption: Disruption;
   readonly #interruption: Interruption | undefined;
+  readonly #interruptionPoller: InterruptionPoller | undefined;
   readonly #nodePools: NodePoolStatus;
   readonly #claimConditions: NodeClaimDisruptionConditions;
   readonly #batcher = new Batcher();
@@ -100,9 +102,15 @@ export class Operator {
     this.#nodePools = new NodePoolStatus(context, options.nodeClasses);
     this.#claimConditions = new NodeClaimDisruptionConditions(context);
     this.#interruption =
+      options.interruptions === undefined ? undefined : new Interruption(context);
+    // The queue is read on its own (a long poll waits up to 20 s); what arrives starts a pass.
+    this.#interruptionPoller =
       options.interruptions === undefined
         ? undefined
-        : new Interruption(context, options.interruptions);
+        : new InterruptionPoller(options.interruptions, {
+            onArrival: () => this.kick(),
+            onError: (error) => options.onError(error, "interruption.queue"),
+          });
   }
 
   /** When the last pass finished (ms since the epoch), for the liveness probe. */
@@ -118,6 +126,7 @@ export class Operator {
       this.kick();
     });
     this.#every(DisruptionEveryMs, () => void this.#disrupt());
+    this.#interruptionPoller?.start();
     this.kick();
   }
 
@@ -127,7 +136,8 @@ export class Operator {
     for (const timer of this.#timers) clearInterval(timer);
     clearTimeout(this.#kickTimer);
     clearTimeout(this.#provisionTimer);
-    await this.#running;
+    // Aborts a long poll in flight; notices not yet acted on are not acknowledged, so they return.
+    await Promise.all([this.#running, this.#interruptionPoller?.stop()]);
   }
 
   /** A watch saw a change. */
@@ -175,8 +185,9 @@ export class Operator {
       await this.#step(controller.name, () => controller.reconcile());
     await this.#step("podevents", () => this.#podEvents.record(touched));
     await this.#step("provisioning", () => this.#queueProvisioning());
-    if (this.#interruption !== undefined)
-      await this.#step("interruption", () => this.#interruption?.reconcile());
+    const poller = this.#interruptionPoller;
+    if (poller !== undefined)
+      await this.#step("interruption", () => this.#interruption?.handle(poller.take()));
     await this.#step("lifecycle", () => this.#lifecycle.reconcile());
     await this.#step("termination", () => this.#termination.reconcile());
     await this.#step("nodepool.status", () => this.#nodePools.reconcile());

@@ -10,6 +10,7 @@ import { catalogFromInstanceTypes } from "../catalog/user-catalog.ts";
 import { podKey } from "../cluster/snapshot.ts";
 import type { ControllerContext } from "../controllers/context.ts";
 import { Disruption } from "../controllers/disruption/disruption.ts";
+import { instanceIDOf } from "../controllers/interruption/instance-id.ts";
 import { Interruption } from "../controllers/interruption/interruption.ts";
 import { Lifecycle } from "../controllers/lifecycle/lifecycle.ts";
 import { PodEvents } from "../controllers/lifecycle/pod-events.ts";
@@ -121,9 +122,7 @@ class Simulation {
     this.#podEvents = new PodEvents(this.#context);
     this.#termination = new Termination(this.#context);
     this.#disruption = new Disruption(this.#context);
-    this.#interruption = new Interruption(this.#context, {
-      receive: async () => this.#notices.splice(0),
-    });
+    this.#interruption = new Interruption(this.#context);
     this.#store.onChange = (kind, object, deleted) => this.#onChange(kind, object, deleted);
     // Evictions are graceful: a pod protected by karpenter.sh/do-not-disrupt is never evicted.
     this.#store.onEvict = (pod) => {
@@ -182,7 +181,7 @@ class Simulation {
     const { bound, unschedulable } = await this.#scheduler.cycle();
     this.#afterBinding(bound);
     this.#queueProvisioning(unschedulable);
-    await this.#interruption.reconcile();
+    await this.#interruption.handle(this.#notices.splice(0));
     await this.#lifecycle.reconcile();
     await this.#termination.reconcile();
   }
@@ -413,7 +412,12 @@ class Simulation {
       spec.count,
     );
     for (const instance of victims) {
-      this.#notices.push({ providerID: instance.providerID, kind: "SpotInterruption" });
+      this.#notices.push({
+        kind: "SpotInterruption",
+        instanceIDs: [instanceIDOf(instance.providerID) ?? instance.providerID],
+        // The simulated queue forgets a notice once it is handed out.
+        ack: async () => {},
+      });
       this.#observer.event(
         "InterruptionNotice",
         `Instance/${instance.providerID}`,
