@@ -20,6 +20,7 @@ export interface Explanation {
       readonly instanceType: string;
       readonly zone: string;
       readonly price: number;
+      readonly totalPrice: number;
     };
   }[];
   /** Where the full plan, with every other pending pod, puts it. */

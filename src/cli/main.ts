@@ -11,15 +11,15 @@ const program = new Command("carpool")
   .version("0.1.0")
   .showHelpAfterError();
 
-const outputOption = () =>
+const outputOption = (...more: string[]) =>
   new Option("-o, --output <format>", "output format")
-    .choices(["table", "json", "yaml"])
+    .choices(["table", "json", "yaml", ...more])
     .default("table");
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The options of the commands that read a cluster snapshot. */
-const snapshotCommand = (name: string, description: string) =>
+const snapshotCommand = (name: string, description: string, outputs: string[] = []) =>
   program
     .command(name)
     .description(description)
@@ -29,12 +29,13 @@ const snapshotCommand = (name: string, description: string) =>
       collect,
       [],
     )
-    .addOption(outputOption())
+    .addOption(outputOption(...outputs))
     .option("--region <region>", "region of the built-in AWS catalog", "us-east-1");
 
 snapshotCommand(
   "plan",
   "show which nodes carpool would launch for the pending pods in a snapshot",
+  ["wide"],
 ).action(async (options) => {
   const { runPlan } = await import("./plan-command.ts");
   process.exitCode = runPlan(options);
@@ -87,12 +88,16 @@ program
   .description("list instance types, their allocatable resources and prices")
   .option(
     "-f, --filename <path>",
-    "InstanceType manifests to list instead of the built-in catalog",
+    "InstanceType manifests to list instead of the built-in catalog; NodePools and node classes for --nodepool",
     collect,
     [],
   )
   .option("--region <region>", "region of the built-in AWS catalog", "us-east-1")
   .option("-l, --selector <selector>", "label selector, e.g. karpenter.k8s.aws/instance-family=m5")
+  .option(
+    "--nodepool <name>",
+    "only the types this NodePool (in -f) may launch, priced with its node class's volumes and public IPv4",
+  )
   .addOption(outputOption())
   .action(async (options) => {
     const { runCatalog } = await import("./catalog-command.ts");

@@ -5,7 +5,8 @@ import { ExitCode, loadOrReport, type OutputFormat, printObject } from "./output
 
 export interface PlanCommandOptions {
   readonly filename: string[];
-  readonly output: OutputFormat;
+  /** `wide`: the table with each node's price in parts (instance, volumes, public IPv4). */
+  readonly output: OutputFormat | "wide";
   readonly region: string;
 }
 
@@ -18,6 +19,9 @@ export function runPlan(options: PlanCommandOptions): number {
     for (const error of result.errors) process.stderr.write(`${formatLoadError(error)}\n`);
     return ExitCode.invalidInput;
   }
-  printObject(result.plan, options.output, () => renderPlanTable(result.plan));
+  const wide = options.output === "wide";
+  printObject(result.plan, wide ? "table" : options.output, () =>
+    renderPlanTable(result.plan, { wide }),
+  );
   return ExitCode.ok;
 }

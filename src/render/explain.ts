@@ -6,7 +6,7 @@ export function renderExplanation(explanation: Explanation): string {
   const rows = explanation.targets.flatMap((target) => {
     if (target.verdict === "fits") {
       const launch = target.launch
-        ? `would launch ${target.launch.instanceType} in ${target.launch.zone} at ${formatPrice(target.launch.price)}/h`
+        ? `would launch ${target.launch.instanceType} in ${target.launch.zone} at ${formatPrice(target.launch.totalPrice)}/h`
         : "fits";
       return [[target.target, "yes", launch]];
     }

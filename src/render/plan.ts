@@ -1,20 +1,41 @@
 import type { Plan } from "../solver/plan.ts";
 import { abbreviateList, formatPrice, renderTable } from "./table.ts";
 
-/** `carpool plan -o table`: new nodes, pods placed on existing capacity, unschedulable pods, summary. */
-export function renderPlanTable(plan: Plan): string {
+/**
+ * `carpool plan -o table`: new nodes, pods placed on existing capacity, unschedulable pods,
+ * summary. PRICE/H is what a node costs, its volumes and public IPv4 address included; `wide`
+ * (`-o wide`) shows those parts beside it.
+ */
+export function renderPlanTable(plan: Plan, options: { wide?: boolean } = {}): string {
   const sections: string[] = [];
   if (plan.nodeClaims.length > 0) {
+    const wide = options.wide === true;
     sections.push(
       renderTable(
-        ["NEW NODE", "POOL", "INSTANCE TYPE", "ZONE", "CAPACITY", "PRICE/H", "PODS"],
+        [
+          "NEW NODE",
+          "POOL",
+          "INSTANCE TYPE",
+          "ZONE",
+          "CAPACITY",
+          ...(wide ? ["INSTANCE/H", "VOLUMES/H", "IPV4/H"] : []),
+          "PRICE/H",
+          "PODS",
+        ],
         plan.nodeClaims.map((claim) => [
           claim.name,
           claim.nodePool,
           claim.instanceType,
           claim.zone,
           claim.capacityType,
-          formatPrice(claim.price),
+          ...(wide
+            ? [
+                formatPrice(claim.priceParts.instance),
+                formatPrice(claim.priceParts.volumes),
+                formatPrice(claim.priceParts.publicIPv4),
+              ]
+            : []),
+          formatPrice(claim.totalPrice),
           `${claim.pods.length}: ${abbreviateList(claim.pods)}`,
         ]),
       ),
@@ -47,16 +68,22 @@ export function renderPlanTable(plan: Plan): string {
       ),
     );
   }
-  sections.push(renderSummary(plan));
+  sections.push(renderSummary(plan, options.wide === true));
   return `${sections.join("\n\n")}\n`;
 }
 
-function renderSummary(plan: Plan): string {
+function renderSummary(plan: Plan, wide: boolean): string {
   const s = plan.summary;
   const nodes = `${s.newNodes} new node${s.newNodes === 1 ? "" : "s"}`;
+  const extras = s.hourlyTotalCost - s.hourlyCost;
+  // Only where something besides the instances is paid for, so catalogs of whole prices read as before.
+  const parts =
+    wide || extras > 5e-7
+      ? ` (instances ${formatPrice(s.hourlyCost)}, volumes and addresses ${formatPrice(extras)})`
+      : "";
   return (
     `${s.pods} pending pod${s.pods === 1 ? "" : "s"}: ${s.onExistingNodes} on existing capacity, ` +
     `${s.onNewNodes} on ${nodes}, ${s.unschedulable} unschedulable. ` +
-    `New nodes cost ${formatPrice(s.hourlyCost)} per hour.`
+    `New nodes cost ${formatPrice(s.hourlyTotalCost)} per hour${parts}.`
   );
 }

@@ -85,7 +85,9 @@ export interface TargetVerdict extends TargetReasons {
   readonly launch?: {
     readonly instanceType: string;
     readonly zone: string;
+    /** The instance's price; `totalPrice` adds the node class's volumes and public IPv4. */
     readonly price: number;
+    readonly totalPrice: number;
   };
 }
 
@@ -203,7 +205,12 @@ class Solver {
       return {
         target: `NodePool/${pool.name}`,
         reasons: [],
-        launch: { instanceType: planned.instanceType, zone: planned.zone, price: planned.price },
+        launch: {
+          instanceType: planned.instanceType,
+          zone: planned.zone,
+          price: planned.price,
+          totalPrice: planned.totalPrice,
+        },
       };
     });
     const existing = this.#existing.map((capacity) => ({
