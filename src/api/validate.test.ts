@@ -242,3 +242,337 @@ describe("KwokNodeClass validation (carpool.dev/v1alpha1, an empty spec)", () =>
     it(rule, () => assert.deepEqual(errorsOf(object), expected));
   }
 });
+
+describe("EC2NodeClass validation (Karpenter v1 EC2NodeClass CRD schema and CEL rules)", () => {
+  const ec2NodeClass = (spec: Record<string, unknown> = {}, drop: string[] = []) => {
+    const base: Record<string, unknown> = {
+      amiSelectorTerms: [{ alias: "al2023@latest" }],
+      role: "KarpenterNodeRole",
+      subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "demo" } }],
+      securityGroupSelectorTerms: [{ tags: { "karpenter.sh/discovery": "demo" } }],
+      ...spec,
+    };
+    for (const field of drop) delete base[field];
+    return {
+      apiVersion: "karpenter.k8s.aws/v1",
+      kind: "EC2NodeClass",
+      metadata: { name: "default" },
+      spec: base,
+    };
+  };
+  const rows: [string, unknown, string[]][] = [
+    ["an alias, a role and tag selectors are valid", ec2NodeClass(), []],
+    [
+      "every field Karpenter v1 defines is accepted",
+      ec2NodeClass({
+        amiFamily: "AL2023",
+        amiSelectorTerms: [{ alias: "al2023@v20240807" }],
+        capacityReservationSelectorTerms: [{ id: "cr-0123456789abcdef0" }],
+        associatePublicIPAddress: false,
+        userData: "#!/bin/bash\n",
+        tags: { team: "web" },
+        kubelet: {
+          maxPods: 58,
+          podsPerCore: 10,
+          systemReserved: { cpu: "100m", memory: "100Mi" },
+          kubeReserved: { cpu: "200m", "ephemeral-storage": "1Gi" },
+          evictionHard: { "memory.available": "5%", "nodefs.available": "10%" },
+          evictionSoft: { "memory.available": "500Mi" },
+          evictionSoftGracePeriod: { "memory.available": "1m30s" },
+          evictionMaxPodGracePeriod: 60,
+          imageGCHighThresholdPercent: 85,
+          imageGCLowThresholdPercent: 80,
+          cpuCFSQuota: true,
+          clusterDNS: ["10.0.0.10"],
+        },
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            rootVolume: true,
+            ebs: {
+              volumeSize: "100Gi",
+              volumeType: "gp3",
+              iops: 3000,
+              throughput: 125,
+              encrypted: true,
+              kmsKeyID: "alias/ebs",
+              deleteOnTermination: true,
+            },
+          },
+          {
+            deviceName: "/dev/xvdb",
+            ebs: { snapshotID: "snap-0123", volumeInitializationRate: 200 },
+          },
+        ],
+        instanceStorePolicy: "RAID0",
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpProtocolIPv6: "disabled",
+          httpPutResponseHopLimit: 2,
+          httpTokens: "required",
+        },
+        detailedMonitoring: true,
+        context: "ctx",
+      }),
+      [],
+    ],
+    [
+      "subnetSelectorTerms is required (Karpenter CRD required)",
+      ec2NodeClass({}, ["subnetSelectorTerms"]),
+      ["spec.subnetSelectorTerms: is required"],
+    ],
+    [
+      "amiFamily is one of Karpenter's families (Ubuntu was dropped in v1)",
+      ec2NodeClass({ amiFamily: "Ubuntu", amiSelectorTerms: [{ id: "ami-0123" }] }),
+      [
+        "spec.amiFamily: must be AL2, AL2023, Bottlerocket, Custom, Windows2019, Windows2022 or Windows2025",
+      ],
+    ],
+    [
+      "a subnet id has the subnet- form (CRD pattern)",
+      ec2NodeClass({ subnetSelectorTerms: [{ id: "sn-1" }] }),
+      ['spec.subnetSelectorTerms[0].id: "sn-1" must match subnet-[0-9a-z]+'],
+    ],
+    [
+      "subnetSelectorTerms cannot be empty (CEL self.size() != 0)",
+      ec2NodeClass({ subnetSelectorTerms: [] }),
+      [
+        "spec.subnetSelectorTerms: subnetSelectorTerms cannot be empty",
+        "spec.subnetSelectorTerms: 'id' is mutually exclusive, cannot be set with a combination of other fields in a subnet selector term",
+      ],
+    ],
+    [
+      "a subnet term names tags or an id (CEL)",
+      ec2NodeClass({ subnetSelectorTerms: [{ tags: { a: "b" } }, {}] }),
+      ["spec.subnetSelectorTerms: expected at least one, got none, ['tags', 'id']"],
+    ],
+    [
+      "a subnet term with id and tags is refused when all terms do (CEL !self.all)",
+      ec2NodeClass({ subnetSelectorTerms: [{ id: "subnet-1", tags: { a: "b" } }] }),
+      [
+        "spec.subnetSelectorTerms: 'id' is mutually exclusive, cannot be set with a combination of other fields in a subnet selector term",
+      ],
+    ],
+    [
+      "selector tags have no empty key or value (CEL)",
+      ec2NodeClass({ securityGroupSelectorTerms: [{ tags: { team: "" } }] }),
+      ["spec.securityGroupSelectorTerms[0].tags: empty tag keys or values aren't supported"],
+    ],
+    [
+      "a security group term's name excludes tags (CEL)",
+      ec2NodeClass({ securityGroupSelectorTerms: [{ name: "web", tags: { a: "b" } }] }),
+      [
+        "spec.securityGroupSelectorTerms: 'name' is mutually exclusive, cannot be set with a combination of other fields in a security group selector term",
+      ],
+    ],
+    [
+      "an alias is family@version (CEL)",
+      ec2NodeClass({ amiSelectorTerms: [{ alias: "al2023" }] }),
+      [
+        "spec.amiSelectorTerms[0].alias: 'alias' is improperly formatted, must match the format 'family@version'",
+      ],
+    ],
+    [
+      "an alias family is one Karpenter knows (CEL)",
+      ec2NodeClass({ amiFamily: "Custom", amiSelectorTerms: [{ alias: "ubuntu@latest" }] }),
+      [
+        "spec.amiSelectorTerms[0].alias: family is not supported, must be one of the following: 'al2', 'al2023', 'bottlerocket', 'windows2019', 'windows2022', 'windows2025'",
+      ],
+    ],
+    [
+      "Windows aliases take only latest (CEL)",
+      ec2NodeClass({ amiSelectorTerms: [{ alias: "windows2022@v1" }] }),
+      ["spec.amiSelectorTerms[0].alias: windows families may only specify version 'latest'"],
+    ],
+    [
+      "a pinned Bottlerocket alias is valid",
+      ec2NodeClass({ amiSelectorTerms: [{ alias: "bottlerocket@v1.20.3" }] }),
+      [],
+    ],
+    [
+      "an alias is the only term (CEL)",
+      ec2NodeClass({ amiSelectorTerms: [{ alias: "al2023@latest" }, { id: "ami-1" }] }),
+      [
+        "spec.amiSelectorTerms: 'alias' is mutually exclusive, cannot be set with a combination of other amiSelectorTerms",
+      ],
+    ],
+    [
+      "an alias term has no other field (CEL)",
+      ec2NodeClass({ amiSelectorTerms: [{ alias: "al2023@latest", owner: "amazon" }] }),
+      [
+        "spec.amiSelectorTerms: 'alias' is mutually exclusive, cannot be set with a combination of other fields in amiSelectorTerms",
+      ],
+    ],
+    [
+      "an AMI id term has no other field (CEL)",
+      ec2NodeClass({ amiFamily: "AL2023", amiSelectorTerms: [{ id: "ami-1", name: "x" }] }),
+      [
+        "spec.amiSelectorTerms: 'id' is mutually exclusive, cannot be set with a combination of other fields in amiSelectorTerms",
+      ],
+    ],
+    [
+      "amiSelectorTerms has at least one term (CRD minItems)",
+      ec2NodeClass({ amiFamily: "AL2023", amiSelectorTerms: [] }),
+      ["spec.amiSelectorTerms: must have at least 1 item(s)"],
+    ],
+    [
+      "amiFamily is required without an alias (CEL)",
+      ec2NodeClass({ amiSelectorTerms: [{ ssmParameter: "/my/ami" }] }),
+      ["spec: must specify amiFamily if amiSelectorTerms does not contain an alias"],
+    ],
+    [
+      "amiFamily matches the alias or is Custom (CEL)",
+      ec2NodeClass({ amiFamily: "Bottlerocket" }),
+      ["spec: if set, amiFamily must be 'AL2023' or 'Custom' when using an AL2023 alias"],
+    ],
+    ["amiFamily Custom with an alias is valid", ec2NodeClass({ amiFamily: "Custom" }), []],
+    [
+      "role and instanceProfile are exclusive (CEL)",
+      ec2NodeClass({ instanceProfile: "KarpenterNodeInstanceProfile" }),
+      ["spec: must specify exactly one of ['role', 'instanceProfile']"],
+    ],
+    [
+      "one of role and instanceProfile is required (CEL)",
+      ec2NodeClass({}, ["role"]),
+      ["spec: must specify exactly one of ['role', 'instanceProfile']"],
+    ],
+    ["role cannot be empty (CEL)", ec2NodeClass({ role: "" }), ["spec.role: role cannot be empty"]],
+    [
+      "tags may not name the keys Karpenter sets (CEL restricted tags)",
+      ec2NodeClass({
+        tags: {
+          "kubernetes.io/cluster/demo": "owned",
+          "karpenter.sh/nodepool": "x",
+          "karpenter.sh/custom": "ok",
+        },
+      }),
+      [
+        "spec.tags: tag contains a restricted tag matching kubernetes.io/cluster/",
+        "spec.tags: tag contains a restricted tag matching karpenter.sh/nodepool",
+      ],
+    ],
+    [
+      "tags may not set eks:eks-cluster-name or karpenter.k8s.aws/ec2nodeclass (CEL)",
+      ec2NodeClass({
+        tags: {
+          "eks:eks-cluster-name": "x",
+          "karpenter.k8s.aws/ec2nodeclass": "y",
+          "karpenter.sh/nodeclaim": "z",
+        },
+      }),
+      [
+        "spec.tags: tag contains a restricted tag matching eks:eks-cluster-name",
+        "spec.tags: tag contains a restricted tag matching karpenter.sh/nodeclaim",
+        "spec.tags: tag contains a restricted tag matching karpenter.k8s.aws/ec2nodeclass",
+      ],
+    ],
+    [
+      "at most one root volume (CEL)",
+      ec2NodeClass({
+        blockDeviceMappings: [
+          { deviceName: "/dev/xvda", rootVolume: true, ebs: { volumeSize: "20Gi" } },
+          { deviceName: "/dev/xvdb", rootVolume: true, ebs: { volumeSize: "20Gi" } },
+        ],
+      }),
+      ["spec.blockDeviceMappings: must have only one blockDeviceMappings with rootVolume"],
+    ],
+    [
+      "an EBS volume has a size or a snapshot (CEL)",
+      ec2NodeClass({
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp3" } }],
+      }),
+      ["spec.blockDeviceMappings[0].ebs: snapshotID or volumeSize must be defined"],
+    ],
+    [
+      "a volume size is Gi, G, Ti or T within EBS limits (CRD pattern)",
+      ec2NodeClass({ blockDeviceMappings: [{ ebs: { volumeSize: "20Mi" } }] }),
+      [
+        'spec.blockDeviceMappings[0].ebs.volumeSize: "20Mi" must match ^((?:[1-9][0-9]{0,3}|[1-4][0-9]{4}|[5][0-8][0-9]{3}|59000)Gi|(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-3][0-9]{3}|64000)G|([1-9]||[1-5][0-7]|58)Ti|([1-9]||[1-5][0-9]|6[0-3]|64)T)$',
+      ],
+    ],
+    [
+      "the hop limit is 1 to 64 (CRD)",
+      ec2NodeClass({ metadataOptions: { httpPutResponseHopLimit: 65 } }),
+      ["spec.metadataOptions.httpPutResponseHopLimit: must be at most 64"],
+    ],
+    [
+      "kubeReserved names only cpu, memory, ephemeral-storage, pid (CEL)",
+      ec2NodeClass({ kubelet: { kubeReserved: { "nvidia.com/gpu": "1" } } }),
+      [
+        "spec.kubelet.kubeReserved: valid keys for kubeReserved are ['cpu','memory','ephemeral-storage','pid']",
+      ],
+    ],
+    [
+      "systemReserved is not negative (CEL)",
+      ec2NodeClass({ kubelet: { systemReserved: { memory: "-1Gi" } } }),
+      ["spec.kubelet.systemReserved: systemReserved value cannot be a negative resource quantity"],
+    ],
+    [
+      "evictionHard names only kubelet eviction signals (CEL)",
+      ec2NodeClass({ kubelet: { evictionHard: { "memory.free": "100Mi" } } }),
+      [
+        "spec.kubelet.evictionHard: valid keys for evictionHard are ['memory.available','nodefs.available','nodefs.inodesFree','imagefs.available','imagefs.inodesFree','pid.available']",
+      ],
+    ],
+    [
+      "an eviction threshold is a percentage or a quantity (CRD pattern)",
+      ec2NodeClass({ kubelet: { evictionHard: { "memory.available": "lots" } } }),
+      [
+        'spec.kubelet.evictionHard.memory.available: "lots" must match ^((\\d{1,2}(\\.\\d{1,2})?|100(\\.0{1,2})?)%||(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?)$',
+      ],
+    ],
+    [
+      "each evictionSoft signal has a grace period and back (CEL)",
+      ec2NodeClass({
+        kubelet: {
+          evictionSoft: { "memory.available": "1Gi" },
+          evictionSoftGracePeriod: { "nodefs.available": "1m" },
+        },
+      }),
+      [
+        "spec.kubelet: evictionSoft OwnerKey does not have a matching evictionSoftGracePeriod",
+        "spec.kubelet: evictionSoftGracePeriod OwnerKey does not have a matching evictionSoft",
+      ],
+    ],
+    [
+      "imageGCHighThresholdPercent is above imageGCLowThresholdPercent (CEL)",
+      ec2NodeClass({
+        kubelet: { imageGCHighThresholdPercent: 50, imageGCLowThresholdPercent: 50 },
+      }),
+      ["spec.kubelet: imageGCHighThresholdPercent must be greater than imageGCLowThresholdPercent"],
+    ],
+    [
+      "a capacity reservation id has the cr- form (CRD pattern)",
+      ec2NodeClass({ capacityReservationSelectorTerms: [{ id: "r-1" }] }),
+      ['spec.capacityReservationSelectorTerms[0].id: "r-1" must match ^cr-[0-9a-z]+$'],
+    ],
+    [
+      "a resolved AMI in status carries its requirements (CRD required)",
+      { ...ec2NodeClass(), status: { amis: [{ id: "ami-1" }] } },
+      ["status.amis[0].requirements: is required"],
+    ],
+    [
+      "a status as the node class controller writes it is valid",
+      {
+        ...ec2NodeClass(),
+        status: {
+          subnets: [{ id: "subnet-1", zone: "us-east-1a", zoneID: "use1-az1" }],
+          securityGroups: [{ id: "sg-1", name: "nodes" }],
+          amis: [
+            {
+              id: "ami-1",
+              name: "al2023",
+              requirements: [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }],
+            },
+          ],
+          instanceProfile: "demo_123",
+          conditions: [{ type: "Ready", status: "True", reason: "Ready", observedGeneration: 1 }],
+        },
+      },
+      [],
+    ],
+  ];
+  for (const [rule, object, expected] of rows) {
+    it(rule, () => assert.deepEqual(errorsOf(object), expected));
+  }
+});

@@ -1,4 +1,5 @@
 import type { TSchema } from "@sinclair/typebox";
+import { ec2NodeClassErrors } from "./ec2nodeclass-rules.ts";
 import { type ExecNodeClass, ExecNodeClassSchema } from "./execnodeclass.ts";
 import { type FieldError, structuralErrors } from "./field-errors.ts";
 import { type InstanceTypeObject, InstanceTypeObjectSchema } from "./instancetype.ts";
@@ -95,7 +96,7 @@ const kinds: Readonly<Record<string, KindRules>> = {
   "storage.k8s.io/v1/StorageClass": { schema: StorageClassSchema, rules: () => [] },
   "karpenter.sh/v1/NodePool": { schema: NodePoolSchema, rules: nodePoolErrors },
   "karpenter.sh/v1/NodeClaim": { schema: NodeClaimSchema, rules: nodeClaimErrors },
-  "karpenter.k8s.aws/v1/EC2NodeClass": { schema: EC2NodeClassSchema, rules: () => [] },
+  "karpenter.k8s.aws/v1/EC2NodeClass": { schema: EC2NodeClassSchema, rules: ec2NodeClassErrors },
   "carpool.dev/v1alpha1/KwokNodeClass": { schema: KwokNodeClassSchema, rules: () => [] },
   "carpool.dev/v1alpha1/StaticNodeClass": {
     schema: StaticNodeClassSchema,
