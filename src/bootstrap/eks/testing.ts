@@ -51,10 +51,19 @@ export const exampleInput: BootstrapInput = {
   providerID: "aws:///eu-west-1a/i-0123456789abcdef0",
 };
 
+export interface ReadNodeConfig {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly spec: {
+    readonly cluster: Record<string, unknown>;
+    readonly kubelet: { readonly config: Record<string, unknown>; readonly flags?: string[] };
+  };
+}
+
 export interface ReadArchive {
   readonly parts: readonly MimePart[];
   /** carpool's NodeConfig: the last part, as YAML 1.1 and 1.2 both read it. */
-  readonly nodeConfig: Record<string, any>;
+  readonly nodeConfig: ReadNodeConfig;
 }
 
 export function readAL2023(content: string): ReadArchive {
@@ -65,7 +74,7 @@ export function readAL2023(content: string): ReadArchive {
   const modern = parseYAML(last.content, { strict: true, uniqueKeys: true });
   const legacy = parseYAML(last.content, { version: "1.1", strict: true, uniqueKeys: true });
   assert.deepEqual(legacy, modern, "YAML 1.1 and 1.2 read the NodeConfig differently");
-  return { parts: read.parts, nodeConfig: modern };
+  return { parts: read.parts, nodeConfig: modern as ReadNodeConfig };
 }
 
 export function readBottlerocket(content: string): TomlTable {
