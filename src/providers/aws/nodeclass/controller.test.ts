@@ -244,7 +244,7 @@ describe("EC2NodeClassController (karpenter-provider-aws pkg/controllers/nodecla
     const before = await hashOf();
     const edit = async (spec: Record<string, unknown>) => {
       const nc = await t.read();
-      await t.store.update({ ...nc, spec: { ...nc.spec, ...spec } });
+      await t.store.update({ ...nc, spec: { ...nc.spec, ...spec } as EC2NodeClass["spec"] });
       await t.controller.reconcile();
     };
     await edit({ subnetSelectorTerms: [{ id: "subnet-a" }] });

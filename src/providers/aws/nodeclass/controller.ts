@@ -1,3 +1,4 @@
+import { ec2NodeClassErrors } from "../../../api/ec2nodeclass-rules.ts";
 import type { EC2NodeClass } from "../../../api/nodeclass.ts";
 import type { Clock } from "../../../ports/clock.ts";
 import type { ClusterStore } from "../../../ports/cluster-store.ts";
@@ -99,7 +100,12 @@ export class EC2NodeClassController {
   }
 
   async #reconcileOne(nodeClass: EC2NodeClass): Promise<void> {
-    const { spec, errors } = readSpec(nodeClass);
+    const reading = readSpec(nodeClass);
+    const { spec } = reading;
+    // The API's own statement of Karpenter's CEL rules where the spec has the schema's shape;
+    // the reader's checks where it does not (a store that validated nothing).
+    const ruleErrors = nodeClass.spec === undefined ? [] : ec2NodeClassErrors(nodeClass);
+    const errors = ruleErrors.length > 0 ? ruleErrors : reading.errors;
     const before = (nodeClass.status ?? {}) as ResolvedStatus;
     const status: ResolvedStatus = { ...before };
 
