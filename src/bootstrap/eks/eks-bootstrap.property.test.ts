@@ -223,7 +223,7 @@ describe("EKS bootstrap properties", () => {
 /** Well-formed Unicode (TOML is UTF-8: no lone surrogates), controls, quotes and backslashes included. */
 export const tomlText = fc
   .string({ unit: "binary", maxLength: 16 })
-  .filter((text) => text.isWellFormed());
+  .filter((text) => !/[\uD800-\uDFFF]/.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "")));
 const tomlLeaf: fc.Arbitrary<TomlValue> = fc.oneof(
   tomlText,
   fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
