@@ -71,7 +71,8 @@ function ec2(): ScriptedEc2 {
     });
 }
 
-const ctOnDemand = { key: Labels.capacityType, operator: "In", values: ["on-demand"] } as const;
+const inReq = (key: string, values: string[]) => ({ key, operator: "In" as const, values });
+const ctOnDemand = inReq(Labels.capacityType, ["on-demand"]);
 
 type Fleet = {
   Type: string;
@@ -305,7 +306,7 @@ describe("AwsCloudProvider.create: the CreateFleet request (karpenter-provider-a
         );
       });
     const { provider } = await providerWith(client, ec2NodeClass("default", status), types);
-    const amd64 = { key: Labels.arch, operator: "In", values: ["amd64"] } as const;
+    const amd64 = inReq(Labels.arch, ["amd64"]);
     await provider.create(claim("c", [ctOnDemand, amd64]));
     await provider.create(claim("c", [ctOnDemand, amd64]));
     assert.deepEqual(
@@ -341,7 +342,7 @@ describe("AwsCloudProvider.create: errors", () => {
     ErrorMessage: `We currently do not have sufficient ${type} capacity in ${zone}.`,
     LaunchTemplateAndOverrides: { Overrides: { InstanceType: type, AvailabilityZone: zone } },
   });
-  const amd64 = { key: Labels.arch, operator: "In", values: ["amd64"] } as const;
+  const amd64 = inReq(Labels.arch, ["amd64"]);
   const rows: [string, object[], (error: unknown) => void][] = [
     [
       "every error a capacity one: InsufficientCapacityError naming each (type, zone) tried",
@@ -434,7 +435,7 @@ describe("AwsCloudProvider.create: errors", () => {
   it("no offering the class can launch (no subnet in the zone): InsufficientCapacityError before any call", async () => {
     const client = ec2();
     const { provider } = await providerWith(client, ec2NodeClass("default", status), types);
-    const zoneC = { key: Labels.zone, operator: "In", values: ["us-east-1c"] } as const;
+    const zoneC = inReq(Labels.zone, ["us-east-1c"]);
     await assert.rejects(
       provider.create(claim("c", [ctOnDemand, zoneC])),
       InsufficientCapacityError,
