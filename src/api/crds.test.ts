@@ -67,4 +67,111 @@ describe("CRDs from the TypeBox schemas", () => {
       "status",
     ]);
   });
+  it("CEL rules and defaults given as schema options reach the CRD (x-kubernetes-validations, default)", () => {
+    const rule = { rule: "self.size() != 0", message: "cannot be empty" };
+    assert.deepEqual(
+      structuralSchema(Type.Array(Type.String(), { "x-kubernetes-validations": [rule] })),
+      { type: "array", "x-kubernetes-validations": [rule], items: { type: "string" } },
+    );
+    assert.deepEqual(
+      structuralSchema(Type.Union([Type.Literal("on"), Type.Literal("off")], { default: "on" })),
+      { type: "string", enum: ["on", "off"], default: "on" },
+    );
+  });
+  describe("the EC2NodeClass CRD is Karpenter's (karpenter.k8s.aws_ec2nodeclasses.yaml)", () => {
+    const file = generateCrds().find(([name]) => name === "karpenter.k8s.aws_ec2nodeclasses.yaml");
+    const crd = parse(file?.[1] ?? "");
+    const [version] = crd.spec.versions;
+    const spec = version.schema.openAPIV3Schema.properties.spec;
+    const messages = (schema: { "x-kubernetes-validations"?: { message: string }[] }) =>
+      (schema["x-kubernetes-validations"] ?? []).map((v) => v.message);
+    it("names: ec2nodeclasses.karpenter.k8s.aws v1, cluster-scoped, short names ec2nc and ec2ncs, status subresource", () => {
+      assert.equal(crd.metadata.name, "ec2nodeclasses.karpenter.k8s.aws");
+      assert.equal(crd.spec.scope, "Cluster");
+      assert.deepEqual(crd.spec.names.shortNames, ["ec2nc", "ec2ncs"]);
+      assert.equal(version.name, "v1");
+      assert.deepEqual(version.subresources, { status: {} });
+    });
+    it("spec requires the subnet, security group and AMI selectors; spec itself is optional", () => {
+      assert.deepEqual([...spec.required].sort(), [
+        "amiSelectorTerms",
+        "securityGroupSelectorTerms",
+        "subnetSelectorTerms",
+      ]);
+      assert.equal(version.schema.openAPIV3Schema.required, undefined);
+    });
+    it("spec carries the role/instanceProfile, alias-family and amiFamily-required rules", () => {
+      assert.deepEqual(messages(spec), [
+        "must specify exactly one of ['role', 'instanceProfile']",
+        "if set, amiFamily must be 'AL2' or 'Custom' when using an AL2 alias",
+        "if set, amiFamily must be 'AL2023' or 'Custom' when using an AL2023 alias",
+        "if set, amiFamily must be 'Bottlerocket' or 'Custom' when using a Bottlerocket alias",
+        "if set, amiFamily must be 'Windows2019' or 'Custom' when using a Windows2019 alias",
+        "if set, amiFamily must be 'Windows2022' or 'Custom' when using a Windows2022 alias",
+        "if set, amiFamily must be 'Windows2025' or 'Custom' when using a Windows2025 alias",
+        "must specify amiFamily if amiSelectorTerms does not contain an alias",
+      ]);
+      assert.deepEqual(spec.properties.amiFamily.enum, [
+        "AL2",
+        "AL2023",
+        "Bottlerocket",
+        "Custom",
+        "Windows2019",
+        "Windows2022",
+        "Windows2025",
+      ]);
+    });
+    it("amiSelectorTerms: 1 to 30 terms, alias rules on the alias, tags at most 20", () => {
+      const ami = spec.properties.amiSelectorTerms;
+      assert.equal(ami.minItems, 1);
+      assert.equal(ami.maxItems, 30);
+      assert.equal(messages(ami).length, 4);
+      assert.equal(ami.items.properties.alias.maxLength, 30);
+      assert.equal(messages(ami.items.properties.alias).length, 3);
+      assert.equal(ami.items.properties.tags.maxProperties, 20);
+    });
+    it("tags, kubelet and block device rules sit where Karpenter puts them", () => {
+      assert.equal(messages(spec.properties.tags).length, 6);
+      const kubelet = spec.properties.kubelet;
+      assert.equal(messages(kubelet).length, 3);
+      assert.deepEqual(messages(kubelet.properties.kubeReserved), [
+        "valid keys for kubeReserved are ['cpu','memory','ephemeral-storage','pid']",
+        "kubeReserved value cannot be a negative resource quantity",
+      ]);
+      assert.equal(kubelet.properties.imageGCHighThresholdPercent.maximum, 100);
+      const devices = spec.properties.blockDeviceMappings;
+      assert.equal(devices.maxItems, 50);
+      assert.deepEqual(messages(devices), [
+        "must have only one blockDeviceMappings with rootVolume",
+      ]);
+      assert.deepEqual(devices.items.properties.ebs.properties.volumeType.enum, [
+        "standard",
+        "io1",
+        "io2",
+        "gp2",
+        "sc1",
+        "st1",
+        "gp3",
+      ]);
+    });
+    it("metadataOptions defaults to IMDSv2 with one hop, as a whole and per field", () => {
+      const options = spec.properties.metadataOptions;
+      assert.deepEqual(options.default, {
+        httpEndpoint: "enabled",
+        httpProtocolIPv6: "disabled",
+        httpPutResponseHopLimit: 1,
+        httpTokens: "required",
+      });
+      assert.equal(options.properties.httpTokens.default, "required");
+      assert.equal(options.properties.httpPutResponseHopLimit.default, 1);
+    });
+    it("status: subnets need id and zone, AMIs need id and requirements", () => {
+      const status = version.schema.openAPIV3Schema.properties.status.properties;
+      assert.deepEqual(status.subnets.items.required, ["id", "zone"]);
+      assert.deepEqual(status.securityGroups.items.required, ["id"]);
+      assert.deepEqual(status.amis.items.required, ["id", "requirements"]);
+      assert.equal(status.instanceProfile.type, "string");
+      assert.deepEqual(status.conditions.items.required, ["type", "status"]);
+    });
+  });
 });

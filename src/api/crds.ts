@@ -1,5 +1,6 @@
 import type { TSchema } from "@sinclair/typebox";
 import { stringify } from "yaml";
+import { EC2NodeClassSchema } from "./ec2nodeclass.ts";
 import { ExecNodeClassSchema } from "./execnodeclass.ts";
 import { InstanceTypeObjectSchema } from "./instancetype.ts";
 import { KwokNodeClassSchema } from "./kwoknodeclass.ts";
@@ -10,7 +11,8 @@ import { StaticNodeClassSchema } from "./staticnodeclass.ts";
 /**
  * CustomResourceDefinitions from the same TypeBox schemas that type and validate the objects:
  * the JSON Schema is turned into a Kubernetes structural schema (no `const`, unions of literals
- * as `enum`, int-or-string marked, maps as additionalProperties).
+ * as `enum`, int-or-string marked, maps as additionalProperties). CEL rules
+ * (`x-kubernetes-validations`) and `default:` values given as schema options are carried over.
  */
 export function structuralSchema(schema: TSchema): Record<string, unknown> {
   const source = schema as Record<string, unknown>;
@@ -18,7 +20,12 @@ export function structuralSchema(schema: TSchema): Record<string, unknown> {
   if (anyOf !== undefined) {
     const literals = anyOf.map((member) => (member as { const?: unknown }).const);
     if (literals.every((literal) => typeof literal === "string"))
-      return { type: "string", enum: literals };
+      return {
+        type: "string",
+        ...(source.description !== undefined && { description: source.description }),
+        enum: literals,
+        ...(source.default !== undefined && { default: source.default }),
+      };
     const types = new Set(anyOf.map((member) => (member as { type?: string }).type));
     if (types.has("string") && (types.has("integer") || types.has("number")))
       return {
@@ -39,7 +46,10 @@ export function structuralSchema(schema: TSchema): Record<string, unknown> {
     "pattern",
     "minItems",
     "maxItems",
+    "maxProperties",
+    "default",
     "x-kubernetes-preserve-unknown-fields",
+    "x-kubernetes-validations",
   ]) {
     if (source[key] !== undefined) result[key] = source[key];
   }
@@ -96,6 +106,16 @@ const crds: readonly CrdSpec[] = [
     scope: "Cluster",
     shortNames: [],
     schema: NodeClaimSchema,
+  },
+  {
+    group: "karpenter.k8s.aws",
+    version: "v1",
+    kind: "EC2NodeClass",
+    plural: "ec2nodeclasses",
+    singular: "ec2nodeclass",
+    scope: "Cluster",
+    shortNames: ["ec2nc", "ec2ncs"],
+    schema: EC2NodeClassSchema,
   },
   {
     group: "carpool.dev",
