@@ -6,35 +6,19 @@ import type { Taint } from "../../api/pod.ts";
 import { BootstrapError, type BootstrapInput } from "../../ports/bootstrap.ts";
 import { bootstrapInputErrors } from "../input-errors.ts";
 import { kubeletMaySet } from "../kubelet-labels.ts";
+import {
+  effect,
+  labelKey,
+  labelValue,
+  subdomain,
+  tomlDocument,
+  validInput,
+} from "./arbitraries.ts";
 import { eksBootstrap } from "./eks-bootstrap.ts";
 import { type MimePart, readMimeArchive, writeMimeArchive } from "./mime-archive.ts";
 import { exampleSettings, readAL2023, readBottlerocket } from "./testing.ts";
-import { isTomlTable, type TomlTable, type TomlValue, writeToml } from "./toml-writer.ts";
+import { isTomlTable, type TomlTable, writeToml } from "./toml-writer.ts";
 
-// Valid values as apimachinery defines them (IsDNS1123Subdomain, IsQualifiedName, IsValidLabelValue).
-const dnsLabel = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?$/);
-const subdomain = fc
-  .array(dnsLabel, { minLength: 1, maxLength: 3 })
-  .map((parts) => parts.join("."));
-const name = fc.stringMatching(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,12}[A-Za-z0-9])?$/);
-const labelKey = fc.tuple(fc.option(subdomain), name).map(([p, n]) => (p ? `${p}/${n}` : n));
-const restrictedKey = fc
-  .tuple(
-    fc.constantFrom("node-role.kubernetes.io", "k8s.io", "node-restriction.kubernetes.io"),
-    name,
-  )
-  .map(([p, n]) => `${p}/${n}`);
-const labelValue = fc.oneof(fc.constant(""), name);
-const effect = fc.constantFrom<Taint["effect"]>("NoSchedule", "PreferNoSchedule", "NoExecute");
-const taint: fc.Arbitrary<Taint> = fc.record(
-  { key: labelKey, value: labelValue, effect },
-  { requiredKeys: ["key", "effect"] },
-);
-const validInput: fc.Arbitrary<BootstrapInput> = fc.record({
-  nodeName: subdomain,
-  labels: fc.dictionary(fc.oneof(labelKey, restrictedKey), labelValue, { maxKeys: 6 }),
-  taints: fc.uniqueArray(taint, { maxLength: 4, selector: (t) => `${t.key}:${t.effect}` }),
-});
 const nasty = fc.oneof(
   fc.string({ unit: "binary", maxLength: 20 }),
   fc.constantFrom(
@@ -202,7 +186,10 @@ describe("EKS bootstrap properties", () => {
       fc.property(fc.array(part, { minLength: 1, maxLength: 4 }), (parts) => {
         const read = readMimeArchive(writeMimeArchive(parts));
         assert.ok(read.ok);
-        assert.deepEqual(read.parts, parts.map((item) => ({ ...item })));
+        assert.deepEqual(
+          read.parts,
+          parts.map((item) => ({ ...item })),
+        );
       }),
       { seed: mime, numRuns: 300 },
     );
@@ -219,35 +206,6 @@ describe("EKS bootstrap properties", () => {
     );
   });
 });
-
-/** Well-formed Unicode (TOML is UTF-8: no lone surrogates), controls, quotes and backslashes included. */
-export const tomlText = fc
-  .string({ unit: "binary", maxLength: 16 })
-  .filter((text) => !/[\uD800-\uDFFF]/.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "")));
-const tomlLeaf: fc.Arbitrary<TomlValue> = fc.oneof(
-  tomlText,
-  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
-  fc.double({ noNaN: true }),
-  fc.boolean(),
-);
-export const tomlDocument: fc.Arbitrary<TomlTable> = fc.letrec<{
-  table: TomlTable;
-  value: TomlValue;
-}>((tie) => ({
-  table: fc.dictionary(
-    fc.oneof(tomlText, fc.constantFrom("a", "b.c", "karpenter.sh/nodepool", "")),
-    tie("value"),
-    {
-      maxKeys: 4,
-    },
-  ),
-  value: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    tomlLeaf,
-    fc.array(tie("value"), { maxLength: 3 }),
-    tie("table"),
-  ),
-})).table;
 
 /** Null-prototype tables as plain objects, so deepEqual compares content only. */
 function plain(value: unknown): unknown {
