@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { ControllerContext } from "../controllers/context.ts";
 import { UnavailableOfferings } from "../controllers/lifecycle/unavailable-offerings.ts";
 import { loadKubeConfig } from "../kube/config.ts";
@@ -10,6 +12,7 @@ import { KubeClusterStore } from "../kube/store.ts";
 import { instrumentCloudProvider } from "../observability/cloud-provider.ts";
 import { instrumentEvents } from "../observability/events.ts";
 import { startProbeServers } from "../observability/http.ts";
+import { interruptionMetrics } from "../observability/interruption.ts";
 import { createLogger, type LogFormat, type LogLevel, objectFields } from "../observability/log.ts";
 import { createMetrics } from "../observability/metrics.ts";
 import { recordNodePools } from "../observability/nodepools.ts";
@@ -17,6 +20,7 @@ import { timeScheduling } from "../observability/scheduling.ts";
 import { parseFeatureGates } from "../operator/feature-gates.ts";
 import { Operator } from "../operator/operator.ts";
 import { ConflictError } from "../ports/cluster-store.ts";
+import type { InterruptionQueue } from "../ports/interruption-queue.ts";
 import { type CloudProviderName, providerWirings, watchedKinds } from "./controller-providers.ts";
 import { ExitCode } from "./output.ts";
 
@@ -33,6 +37,8 @@ export interface ControllerOptions {
   readonly healthPort: string;
   readonly bindAddress: string;
   readonly featureGates?: string;
+  /** An SQS queue of EC2 interruption events (Karpenter's `--interruption-queue`). */
+  readonly interruptionQueue?: string;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
 }
@@ -170,9 +176,11 @@ export async function runController(options: ControllerOptions): Promise<number>
   store.start();
   await store.synced();
   log.info("caches synced");
+  const interruptions = await interruptionQueueOf(options, log, metrics.registry);
   operator = new Operator({
     context,
     nodeClasses: [wiring.nodeClass],
+    ...(interruptions && { interruptions }),
     featureGates: gates.gates,
     current: () => store.isHealthy,
     onStale: () =>
@@ -216,6 +224,26 @@ export async function runController(options: ControllerOptions): Promise<number>
   // alive past its pod's grace period.
   setTimeout(() => process.exit(ExitCode.ok), 2000).unref();
   return ExitCode.ok;
+}
+
+/** The SQS queue when one is named; its SDK loads only then, so other providers start fast. */
+async function interruptionQueueOf(
+  options: ControllerOptions,
+  log: Logger,
+  registry: Registry,
+): Promise<InterruptionQueue | undefined> {
+  const queueName = options.interruptionQueue;
+  if (queueName === undefined || queueName === "") return undefined;
+  const { sqsInterruptionQueue } = await import(
+    "../providers/aws/interruption/sqs-interruption-queue.ts"
+  );
+  log.info({ queue: queueName, region: options.region }, "watching interruption queue");
+  return sqsInterruptionQueue({
+    queueName,
+    region: options.region,
+    log: log.child({ controller: "interruption", queue: queueName }),
+    observer: interruptionMetrics(registry),
+  });
 }
 
 function parsePorts(options: ControllerOptions): { metrics: number; health: number } | string {

@@ -171,6 +171,13 @@ program
     ),
   )
   .addOption(
+    setting(
+      "--interruption-queue <name>",
+      "SQS queue of EC2 interruption events (spot, rebalance, health, state change) to act on",
+      "INTERRUPTION_QUEUE",
+    ),
+  )
+  .addOption(
     setting("--log-level <level>", "least severe log level", "LOG_LEVEL")
       .choices(["debug", "info", "warn", "error"])
       .default("info"),
