@@ -58,6 +58,7 @@ export function instanceType(
     labels: {
       [Labels.arch]: "amd64",
       [Labels.os]: "linux",
+      [Labels.instanceType]: name,
       [Labels.awsInstanceFamily]: name.split(".")[0] ?? name,
       ...labels,
     },
