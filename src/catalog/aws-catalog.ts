@@ -43,7 +43,8 @@ export function awsRegions(): string[] {
   return Object.keys(data.zones);
 }
 
-function awsInstanceType(
+/** One catalog instance type from its facts: capacity, overhead and allocatable as Karpenter computes them, offered in `zones`. */
+export function awsInstanceType(
   row: AwsInstanceTypeData,
   region: string,
   zones: readonly string[],

@@ -20,6 +20,8 @@ export interface InstanceTypeFacts {
   readonly maxPods: number;
   readonly architecture: string;
   readonly bareMetal: boolean;
+  /** `nitro` or `xen`; absent for bare metal. */
+  readonly hypervisor?: string;
   readonly gpus?: {
     readonly manufacturer: string;
     readonly name: string;
@@ -61,6 +63,7 @@ function factsOf(info: InstanceTypeInfo): InstanceTypeFacts | undefined {
     maxPods: enis * (ipsPerEni - 1) + 2,
     architecture: info.ProcessorInfo?.SupportedArchitectures?.includes("arm64") ? "arm64" : "amd64",
     bareMetal: info.BareMetal ?? false,
+    ...(info.Hypervisor && { hypervisor: info.Hypervisor }),
     ...(gpu && {
       gpus: {
         manufacturer: (gpu.Manufacturer ?? "").toLowerCase(),
