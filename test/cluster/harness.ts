@@ -10,9 +10,14 @@
 //     after(async () => { await cluster?.down(); });
 //   });
 //
+// With { aws: true } (startDevCluster, devClusterAvailability, describeWithDevCluster), moto — the AWS
+// emulator pinned in test/cluster/aws/requirements.txt — runs beside the cluster on loopback, and
+// cluster.aws.clientConfig is what an @aws-sdk v3 client needs to talk to it:
+//   new EC2Client(cluster.aws.clientConfig)
+//
 // Environment:
-//   CARPOOL_DEV_CLUSTER_DIR=DIR  a cluster is already up in DIR (scripts/dev-cluster up --dir DIR): reuse
-//                                it and never stop it.
+//   CARPOOL_DEV_CLUSTER_DIR=DIR  a cluster is already up in DIR (scripts/dev-cluster up [--with-aws]
+//                                --dir DIR): reuse it and never stop it.
 //   CARPOOL_DEV_CLUSTER=off      report the dev cluster as unavailable (tests that need it skip).
 //   CARPOOL_TOOLS_CACHE=DIR      where the built binaries are kept (default ~/.cache/carpool/tools).
 import { spawn, spawnSync } from "node:child_process";
@@ -30,6 +35,27 @@ export type DevClusterAvailability =
   | { available: true }
   | { available: false; reason: string; enable: string };
 
+export interface DevClusterOptions {
+  /** Also run moto (scripts/dev-cluster up --with-aws): the cluster's `aws` is then set. */
+  readonly aws?: boolean;
+}
+
+/** moto on loopback, as the AWS SDKs see it. */
+export interface AwsEmulator {
+  /** http://127.0.0.1:PORT, the one endpoint of every AWS service moto emulates. */
+  readonly endpoint: string;
+  readonly region: string;
+  /** moto accepts any credentials; these are the ones `scripts/dev-cluster env` exports. */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** `{ endpoint, region, credentials }`, the configuration any @aws-sdk v3 client takes. */
+  readonly clientConfig: {
+    readonly endpoint: string;
+    readonly region: string;
+    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  };
+  readonly motoVersion: string;
+}
+
 export interface DevClusterProcess {
   readonly name: string;
   readonly pid: number;
@@ -45,6 +71,8 @@ export interface DevCluster {
   readonly credentials: KubeCredentials;
   /** True when the cluster was already running (CARPOOL_DEV_CLUSTER_DIR) and down() leaves it alone. */
   readonly reused: boolean;
+  /** moto, when the cluster was started with { aws: true }. */
+  readonly aws: AwsEmulator | undefined;
   /** The processes scripts/dev-cluster recorded, by component name. */
   processes(): DevClusterProcess[];
   /** Stops kube-apiserver and starts it again with the same flags, ports and data; resolves at /readyz. */
@@ -76,8 +104,33 @@ function onPath(command: string): boolean {
     .some((dir) => existsSync(join(dir, command)));
 }
 
-/** Whether startDevCluster() can work here, and if not, why and how to make it work. */
-export function devClusterAvailability(): DevClusterAvailability {
+const MOTO_ENABLE =
+  "run scripts/dev-cluster build (it needs python3 with venv: apt-get install python3 python3-venv)";
+
+/** Whether startDevCluster(options) can work here, and if not, why and how to make it work. */
+export function devClusterAvailability(options: DevClusterOptions = {}): DevClusterAvailability {
+  const cluster = controlPlaneAvailability();
+  if (!cluster.available || !options.aws) return cluster;
+  const reuse = process.env.CARPOOL_DEV_CLUSTER_DIR;
+  if (reuse) {
+    if (readClusterEnv(reuse).AWS_ENDPOINT_URL) return { available: true };
+    return {
+      available: false,
+      reason: `the dev cluster in CARPOOL_DEV_CLUSTER_DIR=${reuse} runs no moto`,
+      enable: `start it with scripts/dev-cluster up --with-aws --dir ${reuse}`,
+    };
+  }
+  // Built by `scripts/dev-cluster build` (CI runs it), not on the fly: pip needs the package index.
+  const cached = spawnSync("bash", [devClusterScript, "cached", "moto"], { encoding: "utf8" });
+  if (cached.status === 0) return { available: true };
+  return {
+    available: false,
+    reason: `the moto virtualenv is not built (${cached.stdout.trim() || cached.stderr.trim()})`,
+    enable: MOTO_ENABLE,
+  };
+}
+
+function controlPlaneAvailability(): DevClusterAvailability {
   if (process.env.CARPOOL_DEV_CLUSTER === "off") {
     return {
       available: false,
@@ -120,7 +173,13 @@ export function devClusterAvailability(): DevClusterAvailability {
     reason = `go ${version || "(unknown version)"} is older than 1.26`;
   }
   // No usable Go, but the binaries may have been built before (or copied into the cache).
-  const cached = spawnSync("bash", [devClusterScript, "cached"], { encoding: "utf8" });
+  const cached = spawnSync(
+    "bash",
+    [devClusterScript, "cached", "kubernetes", "kine", "kwok", "helm"],
+    {
+      encoding: "utf8",
+    },
+  );
   if (cached.status === 0) return { available: true };
   return { available: false, reason, enable: GO_ENABLE };
 }
@@ -246,9 +305,40 @@ function installExitHook(): void {
   });
 }
 
-function makeCluster(dir: string, reused: boolean): DevCluster {
+/** DIR/cluster.env, the KEY=VALUE facts `scripts/dev-cluster up` wrote; empty when there is none. */
+export function readClusterEnv(dir: string): Record<string, string> {
+  const file = join(dir, "cluster.env");
+  if (!existsSync(file)) return {};
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return env;
+}
+
+function awsEmulator(dir: string): AwsEmulator | undefined {
+  const env = readClusterEnv(dir);
+  const endpoint = env.AWS_ENDPOINT_URL;
+  if (!endpoint) return undefined;
+  const region = env.AWS_REGION ?? "us-west-2";
+  const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
+  return {
+    endpoint,
+    region,
+    credentials,
+    clientConfig: { endpoint, region, credentials },
+    motoVersion: env.MOTO_VERSION ?? "",
+  };
+}
+
+function makeCluster(dir: string, reused: boolean, options: DevClusterOptions): DevCluster {
   const kubeconfig = join(dir, "admin.kubeconfig");
   const credentials = readDevClusterKubeconfig(kubeconfig);
+  const aws = awsEmulator(dir);
+  if (options.aws && !aws) {
+    throw new Error(`the dev cluster in ${dir} runs no moto (scripts/dev-cluster up --with-aws)`);
+  }
   let stopped = false;
   return {
     dir,
@@ -256,6 +346,7 @@ function makeCluster(dir: string, reused: boolean): DevCluster {
     server: credentials.server,
     credentials,
     reused,
+    aws,
     processes: () => readProcesses(dir),
     restartApiServer: () => runScript(["restart", "apiserver", "--dir", dir]),
     down: async () => {
@@ -271,16 +362,18 @@ function makeCluster(dir: string, reused: boolean): DevCluster {
  * Starts a dev cluster in a fresh temporary directory (or options.dir) and resolves once /readyz is ok and
  * the default ServiceAccount exists. Builds the binaries first if this machine has not built them yet,
  * which takes many minutes the first time (progress on stderr). With CARPOOL_DEV_CLUSTER_DIR set, returns
- * the cluster already running there.
+ * the cluster already running there. With { aws: true }, moto runs beside it (cluster.aws).
  */
-export async function startDevCluster(options: { dir?: string } = {}): Promise<DevCluster> {
+export async function startDevCluster(
+  options: DevClusterOptions & { dir?: string } = {},
+): Promise<DevCluster> {
   const reuse = process.env.CARPOOL_DEV_CLUSTER_DIR;
-  if (reuse && options.dir === undefined) return makeCluster(resolve(reuse), true);
+  if (reuse && options.dir === undefined) return makeCluster(resolve(reuse), true, options);
   const dir = resolve(options.dir ?? mkdtempSync(join(tmpdir(), "carpool-dev-cluster-")));
   installExitHook();
   running.add(dir);
   try {
-    await runScript(["up", "--dir", dir]);
+    await runScript(["up", ...(options.aws ? ["--with-aws"] : []), "--dir", dir]);
   } catch (error) {
     running.delete(dir);
     // `up` stops what it started when it fails; keep the logs only when asked to.
@@ -289,12 +382,12 @@ export async function startDevCluster(options: { dir?: string } = {}): Promise<D
     }
     throw error;
   }
-  return makeCluster(dir, false);
+  return makeCluster(dir, false, options);
 }
 
 /** `false` where a dev cluster can be started, else why not and how to enable it: `describe`'s `skip`. */
-export function devClusterSkip(): false | string {
-  const availability = devClusterAvailability();
+export function devClusterSkip(options: DevClusterOptions = {}): false | string {
+  const availability = devClusterAvailability(options);
   return availability.available ? false : `${availability.reason}: ${availability.enable}`;
 }
 
@@ -302,8 +395,12 @@ export function devClusterSkip(): false | string {
  * `describe(name, suite)` where a dev cluster can be started; elsewhere one test of that name,
  * reported as skipped with the reason and how to enable it, so the runner counts it as skipped.
  */
-export function describeWithDevCluster(name: string, suite: () => void): void {
-  const skip = devClusterSkip();
+export function describeWithDevCluster(
+  name: string,
+  suite: () => void,
+  options: DevClusterOptions = {},
+): void {
+  const skip = devClusterSkip(options);
   // A suite that hangs fails instead of holding CI until its own limit.
   if (skip === false) describe(name, { timeout: 30 * 60_000 }, suite);
   else it(name, { skip }, () => {});
