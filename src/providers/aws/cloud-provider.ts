@@ -6,8 +6,8 @@ import {
   type Instance,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
+import type { EC2NodeClass } from "../../api/ec2nodeclass.ts";
 import type { NodeClaim } from "../../api/nodeclaim.ts";
-import type { EC2NodeClass } from "../../api/nodeclass.ts";
 import { Labels } from "../../api/wellknown.ts";
 import type { InstanceType } from "../../catalog/instance-type.ts";
 import type { UserData } from "../../ports/bootstrap.ts";

@@ -1,5 +1,5 @@
+import type { EC2NodeClass } from "../../../api/ec2nodeclass.ts";
 import type { NodeClaim } from "../../../api/nodeclaim.ts";
-import type { EC2NodeClass } from "../../../api/nodeclass.ts";
 import { Labels } from "../../../api/wellknown.ts";
 import type { InstanceType, Offering } from "../../../catalog/instance-type.ts";
 import type { UserData } from "../../../ports/bootstrap.ts";

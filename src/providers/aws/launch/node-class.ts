@@ -1,4 +1,4 @@
-import type { EC2NodeClass } from "../../../api/nodeclass.ts";
+import type { EC2NodeClass } from "../../../api/ec2nodeclass.ts";
 import type { NodeClassReference } from "../../../api/nodepool.ts";
 import type { NodeSelectorRequirement } from "../../../api/pod.ts";
 import { NodeClassNotReadyError } from "../../../ports/cloud-provider.ts";
@@ -58,7 +58,7 @@ export interface MetadataOptions {
   readonly httpTokens?: string;
 }
 
-/** The shape the rewritten EC2NodeClass type has (Karpenter's names); read through this view. */
+/** The fields of the EC2NodeClass type (Karpenter's names) the launch path reads. */
 interface EC2NodeClassFields {
   readonly metadata: EC2NodeClass["metadata"];
   readonly spec?: {
@@ -84,8 +84,7 @@ interface EC2NodeClassFields {
 }
 
 function fieldsOf(nodeClass: EC2NodeClass): EC2NodeClassFields {
-  // The API type is being rewritten with these fields; until then its spec is a free record.
-  return nodeClass as unknown as EC2NodeClassFields;
+  return nodeClass;
 }
 
 /** What a launch reads of the class. */
