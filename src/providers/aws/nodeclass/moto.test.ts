@@ -19,6 +19,7 @@ import type { EC2NodeClass } from "../../../api/nodeclass.ts";
 import { awsCatalog } from "../../../catalog/aws-catalog.ts";
 import type { RecordedEvent } from "../../../ports/event-recorder.ts";
 import { InMemoryClusterStore } from "../../../sim/store.ts";
+import type { SdkClient } from "../catalog-source.ts";
 import { LiveInstanceTypes } from "../instance-types/live-instance-types.ts";
 import { EC2NodeClassController } from "./controller.ts";
 import { fakeSsm } from "./fake-world.test-helpers.ts";
@@ -125,12 +126,12 @@ const nodeClass = (spec: Record<string, unknown>): EC2NodeClass =>
       ],
       ...spec,
     },
-  }) as EC2NodeClass;
+  }) as unknown as EC2NodeClass;
 
 async function reconcile(
   spec: Record<string, unknown>,
   aws: Awaited<ReturnType<typeof makeCloud>>,
-  ssm = aws.ssm,
+  ssm: SdkClient = aws.ssm,
 ) {
   const store = new InMemoryClusterStore(() => new Date());
   await store.create(nodeClass(spec));
