@@ -69,10 +69,7 @@ export async function al2023ImageId(ssm: SSMClient): Promise<string> {
     }),
   );
   const value = answer.Parameter?.Value;
-  assert.ok(
-    value !== undefined && value.startsWith("ami-"),
-    `no image id in ${JSON.stringify(answer.Parameter)}`,
-  );
+  if (!value?.startsWith("ami-")) assert.fail(`no image id in ${JSON.stringify(answer.Parameter)}`);
   return value;
 }
 
