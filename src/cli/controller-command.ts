@@ -21,7 +21,12 @@ import { parseFeatureGates } from "../operator/feature-gates.ts";
 import { Operator } from "../operator/operator.ts";
 import { ConflictError } from "../ports/cluster-store.ts";
 import type { InterruptionQueue } from "../ports/interruption-queue.ts";
-import { type CloudProviderName, providerWirings, watchedKinds } from "./controller-providers.ts";
+import {
+  type CloudProviderName,
+  type ProviderParts,
+  providerWirings,
+  watchedKinds,
+} from "./controller-providers.ts";
 import { ExitCode } from "./output.ts";
 
 export interface ControllerOptions {
@@ -29,6 +34,10 @@ export interface ControllerOptions {
   readonly context?: string;
   readonly cloudProvider: CloudProviderName;
   readonly clusterName?: string;
+  /** Karpenter's CLUSTER_ENDPOINT: the API server nodes join (aws). */
+  readonly clusterEndpoint?: string;
+  /** Karpenter's CLUSTER_CA_BUNDLE: the base64 CA bundle nodes trust it with (aws). */
+  readonly clusterCaBundle?: string;
   readonly region: string;
   readonly leaderElect?: boolean | string;
   readonly leaderElectionNamespace: string;
@@ -119,11 +128,26 @@ export async function runController(options: ControllerOptions): Promise<number>
           : undefined,
     },
   );
-  const cloud = instrumentCloudProvider(
-    wiring.make({ store, clock, rest, region: options.region }),
-    metrics,
-    options.cloudProvider,
-  );
+  let provider: ProviderParts;
+  try {
+    provider = await wiring.make({
+      store,
+      clock,
+      rest,
+      region: options.region,
+      events,
+      log: log.child({ provider: options.cloudProvider }),
+      settings: {
+        ...(options.clusterName !== undefined && { clusterName: options.clusterName }),
+        ...(options.clusterEndpoint && { clusterEndpoint: options.clusterEndpoint }),
+        ...(options.clusterCaBundle && { clusterCABundle: options.clusterCaBundle }),
+      },
+    });
+  } catch (error) {
+    log.error({ error: errorText(error) }, `cannot start the ${options.cloudProvider} provider`);
+    return ExitCode.invalidInput;
+  }
+  const cloud = instrumentCloudProvider(provider.cloud, metrics, options.cloudProvider);
   const context: ControllerContext = {
     store,
     cloud,
@@ -180,6 +204,7 @@ export async function runController(options: ControllerOptions): Promise<number>
   operator = new Operator({
     context,
     nodeClasses: [wiring.nodeClass],
+    ...(provider.controllers && { providerControllers: provider.controllers }),
     ...(interruptions && { interruptions }),
     featureGates: gates.gates,
     current: () => store.isHealthy,

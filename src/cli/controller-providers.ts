@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { BootstrapSpec } from "../api/hooks.ts";
 import type { NodeClaim } from "../api/nodeclaim.ts";
 import { k3sBootstrap } from "../bootstrap/k3s/k3s-bootstrap.ts";
@@ -5,14 +6,16 @@ import { snapshotKinds } from "../controllers/context.ts";
 import type { NodeClassKind } from "../controllers/nodepool/status.ts";
 import type { KubeRest } from "../kube/rest.ts";
 import { readSecretKey } from "../kube/secrets.ts";
+import type { ProviderController } from "../operator/operator.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CloudProvider } from "../ports/cloud-provider.ts";
 import type { ClusterStore, StoredObject } from "../ports/cluster-store.ts";
+import type { EventRecorder } from "../ports/event-recorder.ts";
 import { ExecCloudProvider } from "../providers/exec/cloud-provider.ts";
 import { KwokCloudProvider } from "../providers/kwok/cloud-provider.ts";
 import { StaticCloudProvider } from "../providers/static/cloud-provider.ts";
 
-export const CloudProviders = ["kwok", "static", "exec"] as const;
+export const CloudProviders = ["kwok", "static", "exec", "aws"] as const;
 export type CloudProviderName = (typeof CloudProviders)[number];
 
 export interface ProviderPorts {
@@ -20,23 +23,43 @@ export interface ProviderPorts {
   readonly clock: Clock;
   readonly rest: KubeRest;
   readonly region: string;
+  readonly events: EventRecorder;
+  readonly log: Logger;
+  readonly settings: ProviderSettings;
+}
+
+/** The controller's flags a provider reads (Karpenter's names). */
+export interface ProviderSettings {
+  readonly clusterName?: string;
+  /** CLUSTER_ENDPOINT: the API server nodes join (aws; else EKS DescribeCluster). */
+  readonly clusterEndpoint?: string;
+  /** CLUSTER_CA_BUNDLE: the CA nodes trust it with (aws; else DescribeCluster, then the controller's). */
+  readonly clusterCABundle?: string;
+}
+
+/** A provider and the controllers it brings (the AWS provider's EC2NodeClass status). */
+export interface ProviderParts {
+  readonly cloud: CloudProvider;
+  readonly controllers?: readonly ProviderController[];
 }
 
 /** What `--cloud-provider` wires: the provider, its node class kind, and what it must watch. */
 export interface ProviderWiring {
   readonly nodeClass: NodeClassKind;
-  readonly make: (ports: ProviderPorts) => CloudProvider;
+  readonly make: (ports: ProviderPorts) => Promise<ProviderParts>;
 }
 
 export const providerWirings: Readonly<Record<CloudProviderName, ProviderWiring>> = {
   kwok: {
     nodeClass: { group: "carpool.dev", kind: "KwokNodeClass" },
-    make: ({ store, clock, region }) => new KwokCloudProvider({ store, clock, region }),
+    make: async ({ store, clock, region }) => ({
+      cloud: new KwokCloudProvider({ store, clock, region }),
+    }),
   },
   static: {
     nodeClass: { group: "carpool.dev", kind: "StaticNodeClass" },
-    make: ({ store, clock, rest }) =>
-      new StaticCloudProvider({
+    make: async ({ store, clock, rest }) => ({
+      cloud: new StaticCloudProvider({
         store,
         clock,
         userData: async (claim, nodeClass) => {
@@ -46,15 +69,22 @@ export const providerWirings: Readonly<Record<CloudProviderName, ProviderWiring>
           return rendered;
         },
       }),
+    }),
   },
   exec: {
     nodeClass: { group: "carpool.dev", kind: "ExecNodeClass" },
-    make: ({ store, clock, rest }) =>
-      new ExecCloudProvider({
+    make: async ({ store, clock, rest }) => ({
+      cloud: new ExecCloudProvider({
         store,
         clock,
         userData: (claim, nodeClass) => k3sUserData(rest, claim, nodeClass.spec.bootstrap),
       }),
+    }),
+  },
+  aws: {
+    nodeClass: { group: "karpenter.k8s.aws", kind: "EC2NodeClass" },
+    // The AWS SDK loads only for this provider, so the others start fast.
+    make: async (ports) => (await import("./aws-wiring.ts")).awsProvider(ports),
   },
 };
 

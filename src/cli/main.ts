@@ -122,7 +122,7 @@ program
   )
   .addOption(
     setting("--cloud-provider <name>", "where nodes come from", "CLOUD_PROVIDER")
-      .choices(["kwok", "static", "exec"])
+      .choices(["kwok", "static", "exec", "aws"])
       .makeOptionMandatory(),
   )
   .addOption(
@@ -130,8 +130,22 @@ program
   )
   .addOption(
     setting(
+      "--cluster-endpoint <url>",
+      "the API server nodes join (aws; else EKS DescribeCluster)",
+      "CLUSTER_ENDPOINT",
+    ),
+  )
+  .addOption(
+    setting(
+      "--cluster-ca-bundle <base64>",
+      "the CA bundle nodes trust the API server with (aws; else DescribeCluster, then the controller's own)",
+      "CLUSTER_CA_BUNDLE",
+    ),
+  )
+  .addOption(
+    setting(
       "--region <region>",
-      "region of the built-in AWS catalog (kwok without InstanceTypes)",
+      "AWS region (aws, the interruption queue; the built-in catalog of kwok without InstanceTypes)",
       "AWS_REGION",
     ).default("us-east-1"),
   )
