@@ -1,5 +1,6 @@
 import type { NodeClaim } from "../api/nodeclaim.ts";
-import { Labels, WellKnownLabelKeys } from "../api/wellknown.ts";
+import { Labels } from "../api/wellknown.ts";
+import { declaredLabelKeys, wellKnownLabelKeys } from "../catalog/catalog-label-keys.ts";
 import type { InstanceType, Offering } from "../catalog/instance-type.ts";
 import { InsufficientCapacityError } from "../ports/cloud-provider.ts";
 import type { Requirements } from "../scheduling/requirements.ts";
@@ -15,7 +16,8 @@ export interface OfferingChoice {
  * Every offering a NodeClaim's requirements allow, cheapest first (ties by type name, then the
  * type's own offering order: zone, capacity type) — the order in which a provider tries them, as
  * Karpenter's providers launch the cheapest compatible offering. The type's labels must be
- * compatible with the requirements (well-known labels may be left undefined) and the offering's
+ * compatible with the requirements (well-known labels and the catalog's own may be left
+ * undefined; a key the catalog declares and the type lacks is DoesNotExist) and the offering's
  * zone and capacity type allowed. Availability is the caller's to judge: whether an offering can be
  * had now is what distinguishes one provider from another.
  */
@@ -23,8 +25,10 @@ export function allowedOfferings(
   instanceTypes: readonly InstanceType[],
   requirements: Requirements,
 ): OfferingChoice[] {
+  const declared = declaredLabelKeys(instanceTypes);
+  const wellKnown = wellKnownLabelKeys(instanceTypes);
   return instanceTypes
-    .filter((type) => typeRequirements(type).isCompatible(requirements, WellKnownLabelKeys))
+    .filter((type) => typeRequirements(type, declared).isCompatible(requirements, wellKnown))
     .flatMap((instanceType) =>
       instanceType.offerings
         .filter((offering) => offeringAllowed(offering, requirements))

@@ -1,6 +1,7 @@
 import type { NodePool } from "../api/nodepool.ts";
 import type { Pod, Taint } from "../api/pod.ts";
-import { Labels, WellKnownLabelKeys } from "../api/wellknown.ts";
+import { Labels } from "../api/wellknown.ts";
+import { declaredLabelKeys, wellKnownLabelKeys } from "../catalog/catalog-label-keys.ts";
 import { type InstanceType, type Offering, withExtras } from "../catalog/instance-type.ts";
 import type { NodeExtrasOf } from "../catalog/node-class-extras.ts";
 import { type NodeExtras, NoExtras } from "../catalog/node-cost.ts";
@@ -29,6 +30,8 @@ export interface PoolTemplate {
   readonly nodePool: NodePool;
   /** The pool's requirements ∩ its template labels ∩ karpenter.sh/nodepool. */
   readonly requirements: Requirements;
+  /** Keys a pod may select though the pool leaves them undefined: well-known and the catalog's. */
+  readonly wellKnownKeys: ReadonlySet<string>;
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly Taint[];
   readonly startupTaints: readonly Taint[];
@@ -60,6 +63,8 @@ export function poolTemplates(
         instanceTypes,
         daemonPods,
         extrasOf(nodePool.spec.template.spec.nodeClassRef),
+        declaredLabelKeys(instanceTypes),
+        wellKnownLabelKeys(instanceTypes),
       ),
     )
     .sort((a, b) => b.weight - a.weight || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
@@ -70,6 +75,8 @@ function poolTemplate(
   instanceTypes: readonly InstanceType[],
   daemonPods: readonly Pod[],
   extras: NodeExtras,
+  declaredKeys: ReadonlySet<string>,
+  wellKnownKeys: ReadonlySet<string>,
 ): PoolTemplate {
   const name = nodePool.metadata.name ?? "";
   const spec = nodePool.spec.template.spec;
@@ -84,18 +91,20 @@ function poolTemplate(
     nodePool,
     requirements,
     extras,
+    declaredKeys,
   );
   return {
     name,
     weight: nodePool.spec.weight ?? 0,
     nodePool,
     requirements,
+    wellKnownKeys,
     labels,
     taints,
     startupTaints: spec.startupTaints ?? [],
     instanceTypes: candidates,
     cheapestPrices: candidates.map((candidate) => candidate.offerings[0]?.price ?? 0),
-    daemonOverhead: daemonOverhead(daemonPods, taints, requirements),
+    daemonOverhead: daemonOverhead(daemonPods, taints, requirements, wellKnownKeys),
     extras,
     limits: nodePool.spec.limits && limits.ok ? limits.resources : undefined,
   };
@@ -116,6 +125,7 @@ function cachedCandidates(
   nodePool: NodePool,
   requirements: Requirements,
   extras: NodeExtras,
+  declaredKeys: ReadonlySet<string>,
 ): CandidateType[] {
   let byPool = candidateCache.get(instanceTypes);
   if (byPool === undefined) {
@@ -124,7 +134,7 @@ function cachedCandidates(
   }
   const cached = byPool.get(nodePool);
   if (cached !== undefined && sameExtras(cached.extras, extras)) return cached.candidates;
-  const candidates = candidateTypes(instanceTypes, requirements, extras);
+  const candidates = candidateTypes(instanceTypes, requirements, extras, declaredKeys);
   byPool.set(nodePool, { extras, candidates });
   return candidates;
 }
@@ -138,6 +148,7 @@ function candidateTypes(
   instanceTypes: readonly InstanceType[],
   pool: Requirements,
   extras: NodeExtras,
+  declaredKeys: ReadonlySet<string>,
 ): CandidateType[] {
   const candidates: CandidateType[] = [];
   for (const type of instanceTypes) {
@@ -145,7 +156,7 @@ function candidateTypes(
       .filter((offering) => offering.available && offeringAllowed(offering, pool))
       .map((offering) => withExtras(offering, extras));
     if (offerings.length === 0) continue;
-    const requirements = typeRequirements(type);
+    const requirements = typeRequirements(type, declaredKeys);
     if (pool.intersects(requirements, "instanceType").length > 0) continue;
     candidates.push({ type, requirements, offerings });
   }
@@ -156,25 +167,43 @@ function candidateTypes(
   );
 }
 
-const typeRequirementsCache = new WeakMap<InstanceType, Requirements>();
+const typeRequirementsCache = new WeakMap<
+  InstanceType,
+  { declaredKeys: ReadonlySet<string>; requirements: Requirements }
+>();
+const noKeys: ReadonlySet<string> = new Set();
 
-/** The requirements a type meets: its labels, and the zones and capacity types it is offered in (cached per type). */
-export function typeRequirements(type: InstanceType): Requirements {
-  let requirements = typeRequirementsCache.get(type);
-  if (requirements === undefined) {
-    requirements = computeTypeRequirements(type);
-    typeRequirementsCache.set(type, requirements);
-  }
+/**
+ * The requirements a type meets: its labels, the zones and capacity types it is offered in, and
+ * DoesNotExist for each key its catalog declares (`declaredKeys`) that it lacks, as Karpenter's
+ * providers give their types every well-known label they register (a type without a GPU is
+ * `instance-gpu-name DoesNotExist`). Cached per type.
+ */
+export function typeRequirements(
+  type: InstanceType,
+  declaredKeys: ReadonlySet<string> = noKeys,
+): Requirements {
+  const cached = typeRequirementsCache.get(type);
+  if (cached !== undefined && cached.declaredKeys === declaredKeys) return cached.requirements;
+  const requirements = computeTypeRequirements(type, declaredKeys);
+  typeRequirementsCache.set(type, { declaredKeys, requirements });
   return requirements;
 }
 
-function computeTypeRequirements(type: InstanceType): Requirements {
+function computeTypeRequirements(
+  type: InstanceType,
+  declaredKeys: ReadonlySet<string>,
+): Requirements {
   const zones = [...new Set(type.offerings.map((offering) => offering.zone))];
   const capacityTypes = [...new Set(type.offerings.map((offering) => offering.capacityType))];
+  const absent = [...declaredKeys]
+    .filter((key) => !(key in type.labels))
+    .map((key) => ({ key, operator: "DoesNotExist" as const }));
   return Requirements.fromLabels(type.labels).intersect(
     Requirements.from([
       { key: Labels.zone, operator: "In", values: zones },
       { key: Labels.capacityType, operator: "In", values: capacityTypes },
+      ...absent,
     ]),
   );
 }
@@ -197,6 +226,7 @@ function daemonOverhead(
   daemonPods: readonly Pod[],
   taints: readonly Taint[],
   pool: Requirements,
+  wellKnownKeys: ReadonlySet<string>,
 ): Resources {
   let overhead: Resources = {};
   for (const pod of daemonPods) {
@@ -204,7 +234,7 @@ function daemonOverhead(
       untoleratedTaints(taints, pod.spec.tolerations, { preferNoScheduleBlocks: false }).length > 0
     )
       continue;
-    if (!pool.isCompatible(podRequirements(pod), WellKnownLabelKeys)) continue;
+    if (!pool.isCompatible(podRequirements(pod), wellKnownKeys)) continue;
     const requests = podRequests(pod);
     if (requests.ok) overhead = addResources(overhead, requests.requests);
   }

@@ -1,5 +1,5 @@
 import type { Pod } from "../api/pod.ts";
-import { Labels, WellKnownLabelKeys } from "../api/wellknown.ts";
+import { Labels } from "../api/wellknown.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
 import { nodeExtrasOf } from "../catalog/node-class-extras.ts";
 import type { ClusterSnapshot } from "../cluster/snapshot.ts";
@@ -714,7 +714,7 @@ class Solver {
       preferNoScheduleBlocks: true,
     });
     if (taints.length > 0) return taints;
-    return requirements.compatible(attempt.requirements, WellKnownLabelKeys, "pod");
+    return requirements.compatible(attempt.requirements, pool.wellKnownKeys, "pod");
   }
 
   #topologyReasons(attempt: Attempt, node: NewClaim["node"], extra: ExtraDomains): Reason[] {
