@@ -1,4 +1,5 @@
 import type { Pod, TopologySpreadConstraint } from "../api/pod.ts";
+import { Labels } from "../api/wellknown.ts";
 import { nodeAffinityReasons } from "./node-affinity.ts";
 import { spreadTerm } from "./pod-term.ts";
 import type { Reason } from "./reasons.ts";
@@ -10,6 +11,14 @@ import type { NodeFilter, TopologyIndex, TopologyNode } from "./topology-index.t
  * values) in which it could launch a node for this pod, as Karpenter counts them.
  */
 export type ExtraDomains = (topologyKey: string) => Iterable<string>;
+
+/**
+ * The hostname domain of a node that could still be launched for the pod, as an extra domain: every
+ * new node is a hostname domain of its own with no pod yet, so the global minimum over hostnames is
+ * 0 (Karpenter's TopologyGroup.domainMinCount). The NUL makes it no valid label value, hence no
+ * existing node's hostname.
+ */
+export const UnlaunchedNode = "\u0000unlaunched";
 
 /**
  * kube-scheduler's PodTopologySpread filter for DoNotSchedule constraints (filtering.go):
@@ -66,6 +75,32 @@ export function topologySpreadReasons(
     }
   }
   return reasons;
+}
+
+/**
+ * The pod's DoNotSchedule hostname constraints as a test of a node's hostname alone, when a node
+ * yet to launch is among the extra domains: the global minimum is then 0, so a node takes the pod
+ * while its count, plus 1 if the pod selects itself, stays within maxSkew — what
+ * topologySpreadReasons answers, at the cost of a map lookup. Undefined when it does not apply.
+ */
+export function hostnameSpreadAdmits(
+  pod: Pod,
+  index: TopologyIndex,
+  extraDomains: ExtraDomains,
+): ((hostname: string) => boolean) | undefined {
+  const constraints = (pod.spec.topologySpreadConstraints ?? []).filter(
+    (c) => c.whenUnsatisfiable === "DoNotSchedule" && c.topologyKey === Labels.hostname,
+  );
+  if (constraints.length === 0) return undefined;
+  if (![...extraDomains(Labels.hostname)].includes(UnlaunchedNode)) return undefined;
+  const limits = constraints.map((constraint) => {
+    const { term, filter } = constraintTerms(pod, constraint);
+    return {
+      byDomain: index.counts(term, filter).byDomain,
+      room: constraint.maxSkew - (term.selects(pod) ? 1 : 0),
+    };
+  });
+  return (hostname) => limits.every((l) => (l.byDomain.get(hostname) ?? 0) <= l.room);
 }
 
 /** The node inclusion policies of a constraint, as a reusable filter (its key names what it tests). */

@@ -13,7 +13,12 @@ import { Requirements } from "../scheduling/requirements.ts";
 import { fitsResources } from "../scheduling/resource-fit.ts";
 import { untoleratedTaints } from "../scheduling/taints.ts";
 import { TopologyIndex } from "../scheduling/topology-index.ts";
-import { type ExtraDomains, topologySpreadReasons } from "../scheduling/topology-spread.ts";
+import {
+  type ExtraDomains,
+  hostnameSpreadAdmits,
+  topologySpreadReasons,
+  UnlaunchedNode,
+} from "../scheduling/topology-spread.ts";
 import type { VolumeCatalog } from "../scheduling/volume-topology.ts";
 import { type ExistingCapacity, existingCapacity } from "./existing-capacity.ts";
 import { existingFitReasons } from "./fit-existing.ts";
@@ -39,7 +44,7 @@ import type { TargetReasons } from "./plan.ts";
 import { plannedClaim } from "./planned-claim.ts";
 import { type CandidateType, type PoolTemplate, poolTemplates } from "./pool-template.ts";
 import { initialPreferences, relax } from "./relaxation.ts";
-import { topologyKeys, zoneCandidates } from "./topology-domains.ts";
+import { hostnameOpen, topologyKeys, zoneCandidates } from "./topology-domains.ts";
 
 /** What the solver reads: a snapshot's pods, nodes, claims, pools and daemonsets, plus: */
 export interface SolverInput
@@ -305,7 +310,7 @@ class Solver {
     // Nothing beats a free fit, and the oldest such claim wins (first fit). Only a claim whose
     // current cheapest type still holds the pod can be free, so those are tried first; the
     // others are priced (the least cost per pod it makes room for, oldest first) only when none is.
-    const admits = this.#hostnameAdmits(attempt);
+    const admits = this.#hostnameAdmits(attempt, extra);
     const twinsKey = this.#twinKeys.get(attempt.pending);
     const twins = twinsKey === undefined ? 1 : Math.max(1, this.#twinsLeft.get(twinsKey) ?? 1);
     let order = -1;
@@ -458,22 +463,28 @@ class Solver {
   }
 
   /**
-   * The pod's hostname-keyed required pod (anti-)affinity, as a cheap test of a claim's hostname —
-   * the same conditions podAffinityReasons checks, asked first so most claims cost a map lookup.
+   * The pod's hostname-keyed required pod (anti-)affinity and spread, as a cheap test of a claim's
+   * hostname — the same conditions podAffinityReasons and topologySpreadReasons check, asked first
+   * so most claims cost a map lookup.
    */
-  #hostnameAdmits(attempt: Attempt): ((hostname: string) => boolean) | undefined {
+  #hostnameAdmits(
+    attempt: Attempt,
+    extra: ExtraDomains,
+  ): ((hostname: string) => boolean) | undefined {
+    const spread = hostnameSpreadAdmits(attempt.pod, this.#index, extra);
     const { required, anti } = requiredTerms(attempt.pod, this.#index);
     const byHost = (terms: typeof required) =>
       terms.filter((t) => t.topologyKey === Labels.hostname).map((t) => this.#index.counts(t));
     const affinity = byHost(required);
     const antiAffinity = byHost(anti);
-    if (affinity.length === 0 && antiAffinity.length === 0) return undefined;
+    if (affinity.length === 0 && antiAffinity.length === 0) return spread;
     const firstOfGroup =
       required.every((t) => this.#index.counts(t).total === 0) &&
       required.every((t) => t.selects(attempt.pod));
     return (hostname) =>
       (firstOfGroup || affinity.every((c) => (c.byDomain.get(hostname) ?? 0) > 0)) &&
-      antiAffinity.every((c) => (c.byDomain.get(hostname) ?? 0) === 0);
+      antiAffinity.every((c) => (c.byDomain.get(hostname) ?? 0) === 0) &&
+      (spread === undefined || spread(hostname));
   }
 
   /** The claim the first pool able to host the pod would open (pools in Karpenter's order). */
@@ -740,7 +751,8 @@ class Solver {
 
   /**
    * Domains a new node could be launched in for this pod (Karpenter counts them in topology
-   * spread): for each key, the values allowed by some pool the pod could use.
+   * spread): for each key, the values allowed by some pool the pod could use; for hostname, the
+   * node not yet launched, when some pool could launch one the pod accepts.
    */
   #extraDomainsFor(attempt: Attempt): ExtraDomains {
     const cacheKey = `${attempt.requirements}|${JSON.stringify(attempt.pod.spec.tolerations ?? [])}`;
@@ -750,7 +762,9 @@ class Solver {
       const pools = this.#pools.filter(
         (pool) => this.#poolGate(pool, attempt, pool.requirements).length === 0,
       );
+      const launchable = pools.length > 0 && hostnameOpen(attempt.requirements);
       extra = (key) => {
+        if (key === Labels.hostname) return launchable ? [UnlaunchedNode] : [];
         let values = byKey.get(key);
         if (values === undefined) {
           values = [

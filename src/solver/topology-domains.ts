@@ -26,6 +26,15 @@ export function topologyKeys(pods: readonly Pod[]): string[] {
 }
 
 /**
+ * Whether a node launched for a pod of these requirements can be one it accepts by hostname: the
+ * cloud names a new node, so a pod that names its hosts (In, DoesNotExist) never gets a new one.
+ */
+export function hostnameOpen(requirements: Requirements): boolean {
+  const hostname = requirements.get(Labels.hostname);
+  return hostname === undefined || hostname.complement;
+}
+
+/**
  * Values a new node could take for `key`, cheapest first: zones and capacity types ordered by the
  * cheapest allowed offering of the candidate types, then by name; other keys from the candidates'
  * labels or the requirement's values, by name.
