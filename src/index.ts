@@ -14,5 +14,5 @@ export {
 } from "./disrupt.ts";
 export { type PlanOptions, plan } from "./plan.ts";
 export { formatQuantity, parseQuantity, type Quantity } from "./resources/quantity.ts";
-export { tolerates } from "./scheduling/taints.ts";
+export { tolerates } from "./scheduling/toleration.ts";
 export type { Plan, PlannedNodeClaim } from "./solver/plan.ts";

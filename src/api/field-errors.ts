@@ -53,7 +53,8 @@ function describe(error: ValueError): string {
     case ValueErrorType.Union: {
       const literals = (schema.anyOf ?? []).map((member) => (member as { const?: unknown }).const);
       if (literals.length > 0 && literals.every((literal) => literal !== undefined)) {
-        return `must be ${oneOf(literals.map(String))}`;
+        // An empty literal (a toleration's operator or effect) would vanish from the list unquoted.
+        return `must be ${oneOf(literals.map((literal) => (literal === "" ? '""' : String(literal))))}`;
       }
       return "has an unexpected form";
     }

@@ -22,10 +22,23 @@ export const TaintSchema = Type.Object({
 });
 export type Taint = Static<typeof TaintSchema>;
 
+/**
+ * core/v1 TolerationOperator as the API server accepts it: "" (read as Equal), Equal, Exists,
+ * and Lt / Gt (the TaintTolerationComparisonOperators feature: integer thresholds).
+ */
+export const TolerationOperatorSchema = Type.Union([
+  Type.Literal("Equal"),
+  Type.Literal("Exists"),
+  Type.Literal("Lt"),
+  Type.Literal("Gt"),
+  Type.Literal(""),
+]);
+export type TolerationOperator = Static<typeof TolerationOperatorSchema>;
+
 /** core/v1 Toleration. An empty effect matches every effect; operator defaults to Equal. */
 export const TolerationSchema = Type.Object({
   key: Type.Optional(Type.String()),
-  operator: Type.Optional(Type.Union([Type.Literal("Exists"), Type.Literal("Equal")])),
+  operator: Type.Optional(TolerationOperatorSchema),
   value: Type.Optional(Type.String()),
   effect: Type.Optional(Type.Union([TaintEffectSchema, Type.Literal("")])),
   tolerationSeconds: Type.Optional(Type.Integer()),

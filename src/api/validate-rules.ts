@@ -10,6 +10,7 @@ import type { Pod, PodSpec } from "./pod.ts";
 import type { StaticNodeClass } from "./staticnodeclass.ts";
 import { labelMapErrors, restrictedLabelError } from "./validate-labels.ts";
 import { requirementErrors, taintErrors } from "./validate-requirements.ts";
+import { tolerationErrors } from "./validate-tolerations.ts";
 
 /** Rules beyond the structure, per kind: what the API server and Karpenter's CRDs enforce. */
 export function nodePoolErrors(nodePool: NodePool): FieldError[] {
@@ -66,21 +67,7 @@ export function nodeClaimErrors(nodeClaim: NodeClaim): FieldError[] {
 
 export function podSpecErrors(spec: PodSpec, path: string): FieldError[] {
   const errors: FieldError[] = [...labelMapErrors(spec.nodeSelector, `${path}.nodeSelector`)];
-  (spec.tolerations ?? []).forEach((toleration, i) => {
-    // core/v1 validation: operator Exists must have no value; an empty key needs operator Exists.
-    if (toleration.operator === "Exists" && toleration.value) {
-      errors.push({
-        path: `${path}.tolerations[${i}].value`,
-        message: "must be empty when operator is Exists",
-      });
-    }
-    if (!toleration.key && toleration.operator !== "Exists") {
-      errors.push({
-        path: `${path}.tolerations[${i}].operator`,
-        message: "must be Exists when key is empty",
-      });
-    }
-  });
+  errors.push(...tolerationErrors(spec.tolerations, `${path}.tolerations`));
   for (const [kind, containers] of [
     ["containers", spec.containers],
     ["initContainers", spec.initContainers ?? []],

@@ -1,4 +1,4 @@
-import type { NodeSelectorRequirement, Taint } from "../api/pod.ts";
+import type { NodeSelectorRequirement, Taint, Toleration } from "../api/pod.ts";
 import { formatResourceAmount } from "../resources/resource-list.ts";
 import type { Reason, RequirementSource } from "../scheduling/reasons.ts";
 
@@ -6,7 +6,7 @@ import type { Reason, RequirementSource } from "../scheduling/reasons.ts";
 export function renderReason(reason: Reason): string {
   switch (reason.code) {
     case "untolerated_taint":
-      return `untolerated taint ${renderTaint(reason.taint)}`;
+      return `untolerated taint ${renderTaint(reason.taint)}${renderNearMisses(reason.nearMisses)}`;
     case "node_unschedulable":
       return "node is cordoned (spec.unschedulable)";
     case "requirement_conflict":
@@ -44,6 +44,20 @@ export function renderReason(reason: Reason): string {
     case "no_offering":
       return `no available offering for ${listOf(reason.instanceTypes)} matches the zone and capacity type requirements`;
   }
+}
+
+/** Tolerations for the taint's key that fail on their value or bound, operator spelled out. */
+function renderNearMisses(tolerations: readonly Toleration[]): string {
+  if (tolerations.length === 0) return "";
+  const noun = tolerations.length === 1 ? "toleration" : "tolerations";
+  return ` (the pod's ${noun} ${tolerations.map(renderToleration).join(", ")} ${tolerations.length === 1 ? "does" : "do"} not match)`;
+}
+
+export function renderToleration(toleration: Toleration): string {
+  const operator = toleration.operator || "Equal";
+  const value = operator === "Exists" ? "" : ` ${JSON.stringify(toleration.value ?? "")}`;
+  const effect = toleration.effect ? `:${toleration.effect}` : "";
+  return `${toleration.key || "*"} ${operator}${value}${effect}`;
 }
 
 export function renderTaint(taint: Taint): string {

@@ -1,4 +1,4 @@
-import type { NodeSelectorRequirement, Taint } from "../api/pod.ts";
+import type { NodeSelectorRequirement, Taint, Toleration } from "../api/pod.ts";
 
 /**
  * Why a pod cannot go somewhere: one discriminated union with stable codes, carrying typed
@@ -9,8 +9,15 @@ import type { NodeSelectorRequirement, Taint } from "../api/pod.ts";
  * for cpu, whole units (rounded up) for everything else.
  */
 export type Reason =
-  /** The target has a taint with this effect that no toleration of the pod matches. */
-  | { readonly code: "untolerated_taint"; readonly taint: Taint }
+  /**
+   * The target has a taint with this effect that no toleration of the pod matches;
+   * `nearMisses` are the pod's tolerations for the same key and effect that did not match.
+   */
+  | {
+      readonly code: "untolerated_taint";
+      readonly taint: Taint;
+      readonly nearMisses: readonly Toleration[];
+    }
   /** The node is cordoned (spec.unschedulable) and the pod does not tolerate node.kubernetes.io/unschedulable. */
   | { readonly code: "node_unschedulable" }
   /** A pod requirement (from nodeSelector or node affinity) conflicts with what the target offers. */

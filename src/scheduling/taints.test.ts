@@ -1,75 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Taint, Toleration } from "../api/pod.ts";
-import { evictionDelaySeconds, tolerates, untoleratedTaints } from "./taints.ts";
+import { evictionDelaySeconds, untoleratedTaints } from "./taints.ts";
 
 const taint: Taint = { key: "team", value: "a", effect: "NoSchedule" };
-
-// Rows cite core/v1 Toleration.ToleratesTaint (k8s.io/api/core/v1/toleration.go).
-describe("tolerates", () => {
-  const rows: [string, Toleration, Taint, boolean][] = [
-    [
-      "Equal with the same key, value and effect tolerates",
-      { key: "team", operator: "Equal", value: "a", effect: "NoSchedule" },
-      taint,
-      true,
-    ],
-    [
-      "operator defaults to Equal: a different value does not tolerate",
-      { key: "team", value: "b" },
-      taint,
-      false,
-    ],
-    [
-      "operator defaults to Equal: the same value tolerates",
-      { key: "team", value: "a" },
-      taint,
-      true,
-    ],
-    [
-      "empty effect matches every effect",
-      { key: "team", operator: "Exists" },
-      { ...taint, effect: "NoExecute" },
-      true,
-    ],
-    [
-      "a different effect does not tolerate",
-      { key: "team", operator: "Exists", effect: "NoExecute" },
-      taint,
-      false,
-    ],
-    [
-      "Exists matches any value",
-      { key: "team", operator: "Exists", effect: "NoSchedule" },
-      taint,
-      true,
-    ],
-    [
-      "empty key with Exists tolerates every taint",
-      { operator: "Exists" },
-      { key: "x", value: "y", effect: "NoExecute" },
-      true,
-    ],
-    ["empty key with Equal tolerates nothing", { operator: "Equal", value: "a" }, taint, false],
-    [
-      "Equal with absent value matches a taint without value",
-      { key: "gpu", operator: "Equal" },
-      { key: "gpu", effect: "NoSchedule" },
-      true,
-    ],
-    ["Equal with absent value does not match a taint with a value", { key: "team" }, taint, false],
-    ["a different key does not tolerate", { key: "other", operator: "Exists" }, taint, false],
-    [
-      "empty effect string is the same as absent",
-      { key: "team", operator: "Exists", effect: "" },
-      { ...taint, effect: "PreferNoSchedule" },
-      true,
-    ],
-  ];
-  for (const [rule, toleration, t, expected] of rows) {
-    it(rule, () => assert.equal(tolerates(toleration, t), expected));
-  }
-});
 
 describe("untoleratedTaints (kube-scheduler TaintToleration filter, Karpenter's stricter view)", () => {
   const soft: Taint = { key: "soft", effect: "PreferNoSchedule" };
@@ -79,7 +13,7 @@ describe("untoleratedTaints (kube-scheduler TaintToleration filter, Karpenter's 
   });
   it("Karpenter blocks on PreferNoSchedule until it relaxes", () => {
     assert.deepEqual(untoleratedTaints([soft], [], { preferNoScheduleBlocks: true }), [
-      { code: "untolerated_taint", taint: soft },
+      { code: "untolerated_taint", taint: soft, nearMisses: [] },
     ]);
   });
   it("reports every untolerated taint, not only the first", () => {
@@ -120,4 +54,51 @@ describe("evictionDelaySeconds", () => {
   for (const [rule, tolerations, expected] of rows) {
     it(rule, () => assert.equal(evictionDelaySeconds(noExecute, tolerations), expected));
   }
+});
+
+// Rows cite core/v1 Toleration.ToleratesTaint (via tolerates) inside the TaintToleration filter.
+describe("untoleratedTaints with comparison operators", () => {
+  const sla: Taint = { key: "sla", value: "800", effect: "NoSchedule" };
+  it("a Gt toleration below the taint's value tolerates it", () => {
+    const tolerations: Toleration[] = [{ key: "sla", operator: "Gt", value: "500" }];
+    assert.deepEqual(untoleratedTaints([sla], tolerations, { preferNoScheduleBlocks: true }), []);
+  });
+  it("a Gt toleration above the taint's value is reported as a near miss", () => {
+    const gt: Toleration = { key: "sla", operator: "Gt", value: "950" };
+    const other: Toleration = { key: "team", operator: "Exists" };
+    const elsewhere: Toleration = { key: "sla", operator: "Gt", value: "1", effect: "NoExecute" };
+    assert.deepEqual(
+      untoleratedTaints([sla], [gt, other, elsewhere], { preferNoScheduleBlocks: true }),
+      [{ code: "untolerated_taint", taint: sla, nearMisses: [gt] }],
+    );
+  });
+});
+
+// Rows cite the taint-eviction controller's getMinTolerationTime over ToleratesTaint.
+describe("evictionDelaySeconds with comparison operators", () => {
+  const degraded: Taint = { key: "example.com/health", value: "30", effect: "NoExecute" };
+  it("a Lt toleration the value satisfies keeps the pod for its tolerationSeconds", () => {
+    const tolerations: Toleration[] = [
+      {
+        key: degraded.key,
+        operator: "Lt",
+        value: "50",
+        effect: "NoExecute",
+        tolerationSeconds: 120,
+      },
+    ];
+    assert.equal(evictionDelaySeconds(degraded, tolerations), 120);
+  });
+  it("a Lt toleration the value does not satisfy evicts at once", () => {
+    const tolerations: Toleration[] = [
+      {
+        key: degraded.key,
+        operator: "Lt",
+        value: "20",
+        effect: "NoExecute",
+        tolerationSeconds: 120,
+      },
+    ];
+    assert.equal(evictionDelaySeconds(degraded, tolerations), 0);
+  });
 });

@@ -1,18 +1,6 @@
 import type { Taint, Toleration } from "../api/pod.ts";
 import type { Reason } from "./reasons.ts";
-
-/**
- * core/v1 Toleration.ToleratesTaint: an empty effect matches every effect; an empty key with
- * operator Exists matches every key and value; the operator defaults to Equal, which compares
- * values (an absent value is ""); Exists matches any value.
- */
-export function tolerates(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  const operator = toleration.operator || "Equal";
-  if (!toleration.key) return operator === "Exists";
-  if (toleration.key !== taint.key) return false;
-  return operator === "Exists" || (toleration.value ?? "") === (taint.value ?? "");
-}
+import { tolerates } from "./toleration.ts";
 
 export function toleratedByAny(
   taint: Taint,
@@ -38,9 +26,26 @@ export function untoleratedTaints(
   const reasons: Reason[] = [];
   for (const taint of taints ?? []) {
     if (taint.effect === "PreferNoSchedule" && !options.preferNoScheduleBlocks) continue;
-    if (!toleratedByAny(taint, tolerations)) reasons.push({ code: "untolerated_taint", taint });
+    if (!toleratedByAny(taint, tolerations)) {
+      reasons.push({
+        code: "untolerated_taint",
+        taint,
+        nearMisses: nearMisses(taint, tolerations),
+      });
+    }
   }
   return reasons;
+}
+
+/**
+ * The pod's tolerations that name this taint's key and effect but still do not match (a value,
+ * or an Lt/Gt bound, that disagrees): what a user would look at first.
+ */
+function nearMisses(taint: Taint, tolerations: readonly Toleration[] | undefined): Toleration[] {
+  return (tolerations ?? []).filter(
+    (toleration) =>
+      toleration.key === taint.key && (!toleration.effect || toleration.effect === taint.effect),
+  );
 }
 
 /**
