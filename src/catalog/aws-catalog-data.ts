@@ -55,8 +55,9 @@ export function buildAwsCatalogData(
   const rows: AwsInstanceTypeData[] = [];
   for (const type of types) {
     const typeLabels = labels[type.name];
-    // Bare-metal types need a different node setup and no max-pods figure means no ENI facts.
-    if (typeLabels === undefined || type.maxPods === null || type.bareMetal) continue;
+    // Without Karpenter's labels carpool cannot know a type's GPUs or architecture, and without a
+    // max-pods figure it has no ENI facts: such types are left out (docs/catalog.md lists them).
+    if (typeLabels === undefined || type.maxPods === null) continue;
     const prices = Object.fromEntries(
       Object.entries(type.onDemandPrice).filter(([region]) => region in zones),
     );
@@ -67,7 +68,9 @@ export function buildAwsCatalogData(
     rows.push({
       name: type.name,
       vcpu: type.vcpu,
-      memoryMiB: type.memoryMiB,
+      // EC2's MemoryInfo.SizeInMiB, which Karpenter publishes as instance-memory and computes
+      // capacity from; the shared facts round to whole GiB, off on a few older types (c1.medium).
+      memoryMiB: Number(typeLabels["karpenter.k8s.aws/instance-memory"] ?? type.memoryMiB),
       maxPods: type.maxPods,
       ...(gpuCount > 0 &&
         gpuResource !== undefined && { gpus: { resource: gpuResource, count: gpuCount } }),

@@ -1,15 +1,15 @@
 import { readFileSync } from "node:fs";
 import { Labels } from "../api/wellknown.ts";
 import { packageFile } from "../package-files.ts";
-import { type Resources, subtractResources } from "../resources/resource-list.ts";
 import type { AwsCatalogData, AwsInstanceTypeData } from "./aws-catalog-data.ts";
-import { awsOverhead, defaultEphemeralStorage, vmMemoryOverhead } from "./aws-overhead.ts";
+import { defaultEphemeralStorage } from "./aws-overhead.ts";
 import {
   type Catalog,
   compareOfferings,
   type InstanceType,
   type Offering,
 } from "./instance-type.ts";
+import { kubeletAllocatable } from "./kubelet-allocatable.ts";
 
 let data: AwsCatalogData | undefined;
 const catalogs = new Map<string, Catalog>();
@@ -43,22 +43,25 @@ export function awsRegions(): string[] {
   return Object.keys(data.zones);
 }
 
-/** One catalog instance type from its facts: capacity, overhead and allocatable as Karpenter computes them, offered in `zones`. */
+/**
+ * One catalog instance type from its facts, offered in `zones`: capacity, overhead and allocatable
+ * by kubeletAllocatable, the one rule carpool has for them, as Karpenter computes them for an
+ * AL2023 node without blockDeviceMappings or a kubelet block.
+ */
 export function awsInstanceType(
   row: AwsInstanceTypeData,
   region: string,
   zones: readonly string[],
   price: number,
 ): InstanceType {
-  const mebi = 1024 * 1024;
-  const capacity: Resources = {
-    cpu: row.vcpu * 1000,
-    memory: row.memoryMiB * mebi - vmMemoryOverhead(row.memoryMiB),
-    pods: row.maxPods,
-    "ephemeral-storage": defaultEphemeralStorage,
-    ...(row.gpus && { [row.gpus.resource]: row.gpus.count }),
-  };
-  const overhead = awsOverhead(capacity.cpu ?? 0, row.maxPods, defaultEphemeralStorage);
+  const { capacity, overhead, allocatable } = kubeletAllocatable({
+    vcpu: row.vcpu,
+    memoryMiB: row.memoryMiB,
+    architecture: row.labels[Labels.arch] === "arm64" ? "arm64" : "amd64",
+    eniLimitedPods: row.maxPods,
+    ephemeralStorage: defaultEphemeralStorage,
+    ...(row.gpus && { devices: { [row.gpus.resource]: row.gpus.count } }),
+  });
   // Without refreshed spot prices, spot is priced at on-demand: an upper bound (see the data's sources).
   const spot = row.spotPrice?.[region];
   const offerings: Offering[] = zones
@@ -79,7 +82,7 @@ export function awsInstanceType(
     },
     capacity,
     overhead,
-    allocatable: subtractResources(capacity, overhead),
+    allocatable,
     offerings,
   };
 }

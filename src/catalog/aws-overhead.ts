@@ -1,5 +1,3 @@
-import type { Resources } from "../resources/resource-list.ts";
-
 const mebi = 1024 * 1024;
 const gibi = 1024 * mebi;
 
@@ -34,18 +32,5 @@ export function vmMemoryOverhead(memoryMiB: number, percent = 0.075): number {
   return Math.ceil(memoryMiB * percent) * mebi;
 }
 
-/** Karpenter's default root volume for AL2023 is 20Gi; kubelet reserves 1Gi and evicts below 10%. */
+/** Karpenter's default root volume for AL2023 (no blockDeviceMappings): 20Gi. */
 export const defaultEphemeralStorage = 20 * gibi;
-
-/** kube-reserved + the kubelet's hard eviction thresholds (memory.available 100Mi, nodefs 10%). */
-export function awsOverhead(
-  cpuMilli: number,
-  maxPods: number,
-  ephemeralStorage: number,
-): Resources {
-  return {
-    cpu: kubeReservedCpu(cpuMilli),
-    memory: kubeReservedMemory(maxPods) + 100 * mebi,
-    "ephemeral-storage": gibi + Math.ceil(ephemeralStorage / 10),
-  };
-}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Pod } from "../api/pod.ts";
+import type { NodeSelectorOperator, Pod } from "../api/pod.ts";
 import { instanceType, nodePool, planOf, pod } from "../solver/fixtures.test-helpers.ts";
 import type { Plan } from "../solver/plan.ts";
 
@@ -13,7 +13,7 @@ const catalog = [
 ];
 
 const selecting = (spec: Partial<Pod["spec"]>) => pod("web", "1", spec);
-const affinity = (operator: string, values?: string[]) => ({
+const affinity = (operator: NodeSelectorOperator, values?: string[]): Partial<Pod["spec"]> => ({
   affinity: {
     nodeAffinity: {
       requiredDuringSchedulingIgnoredDuringExecution: {
@@ -27,7 +27,7 @@ const affinity = (operator: string, values?: string[]) => ({
 
 function options(result: Plan): string[] | string {
   const [claim] = result.nodeClaims;
-  if (claim !== undefined) return claim.instanceTypeOptions;
+  if (claim !== undefined) return [...claim.instanceTypeOptions];
   return result.unschedulable.flatMap((u) => u.reasons.map((r) => r.reason)).join("; ");
 }
 

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import type { AMIFamily } from "../api/ec2nodeclass-cel.ts";
 import type { KubeletConfiguration } from "../api/ec2nodeclass-kubelet.ts";
-import { packageFile } from "../package-files.ts";
-import { awsCatalog } from "./aws-catalog.ts";
-import type { AwsCatalogData } from "./aws-catalog-data.ts";
 import { type InstanceTypeFacts, kubeletAllocatable } from "./kubelet-allocatable.ts";
 
 const Mi = 1024 * 1024;
@@ -194,29 +190,4 @@ describe("kubeletAllocatable: Karpenter's capacity and allocatable from spec.kub
       assert.deepEqual(result.allocatable, row.allocatable);
     });
   }
-
-  it("with no kubelet block it is what the built-in catalog gives, for every amd64 type", () => {
-    const data = JSON.parse(
-      readFileSync(packageFile("src/catalog/data/aws.generated.json"), "utf8"),
-    ) as AwsCatalogData;
-    const catalog = new Map(awsCatalog("us-east-1").instanceTypes.map((t) => [t.name, t]));
-    let compared = 0;
-    for (const row of data.instanceTypes) {
-      const fromCatalog = catalog.get(row.name);
-      if (fromCatalog === undefined || row.labels["kubernetes.io/arch"] !== "amd64") continue;
-      const result = kubeletAllocatable({
-        vcpu: row.vcpu,
-        memoryMiB: row.memoryMiB,
-        architecture: "amd64",
-        eniLimitedPods: row.maxPods,
-        ephemeralStorage: 20 * Gi,
-        ...(row.gpus && { devices: { [row.gpus.resource]: row.gpus.count } }),
-      });
-      assert.deepEqual(result.capacity, fromCatalog.capacity, row.name);
-      assert.deepEqual(result.overhead, fromCatalog.overhead, row.name);
-      assert.deepEqual(result.allocatable, fromCatalog.allocatable, row.name);
-      compared += 1;
-    }
-    assert.ok(compared > 50, `only ${compared} types compared`);
-  });
 });
