@@ -5,7 +5,15 @@ import type { Taint } from "../api/pod.ts";
 import { parseResources } from "../resources/resource-list.ts";
 import { labelMatches } from "../scheduling/node-affinity.ts";
 import { toleratedByAny } from "../scheduling/taints.ts";
-import { instanceType, nodePool, planOf, pod } from "./fixtures.test-helpers.ts";
+import {
+  instanceType,
+  node,
+  nodePool,
+  placements,
+  planOf,
+  pod,
+  sizes,
+} from "./fixtures.test-helpers.ts";
 
 /**
  * For random pods, pools and catalogs: every pending pod is placed exactly once or reported
@@ -135,6 +143,82 @@ describe("solver properties", () => {
         });
       }),
       { seed: 424242, numRuns: 150 },
+    );
+  });
+});
+
+/**
+ * Hostname topology spread across new claims, existing nodes and in-flight claims (Karpenter
+ * topologygroup.go domainMinCount: with a pool able to launch, a new node is a hostname domain with
+ * no pod, so the minimum is 0): a node or claim that gets a replica ends with at most maxSkew of
+ * them, bound ones included; one that already held maxSkew gets none; none is left unschedulable.
+ */
+const spreadWorld = fc.record({
+  maxSkew: fc.integer({ min: 1, max: 3 }),
+  nodes: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
+  claims: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }),
+  pods: fc.array(
+    fc.record({
+      cpu: fc.constantFrom(100, 250, 500, 1000),
+      replica: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 20 },
+  ),
+});
+
+describe("solver properties: hostname topology spread", () => {
+  it("no node or claim takes a replica beyond maxSkew, bound replicas included", () => {
+    fc.assert(
+      fc.property(spreadWorld, (w) => {
+        const web = { app: "web" };
+        const constraint = {
+          maxSkew: w.maxSkew,
+          topologyKey: "kubernetes.io/hostname",
+          whenUnsatisfiable: "DoNotSchedule" as const,
+          labelSelector: { matchLabels: web },
+        };
+        const boundOn = new Map<string, number>();
+        const bound = (host: string, count: number) => {
+          boundOn.set(host, count);
+          return Array.from({ length: count }, (_, i) => {
+            const p = pod(`${host}-old-${i}`, "100m", {}, web);
+            return { ...p, spec: { ...p.spec, nodeName: host } };
+          });
+        };
+        const existing = w.nodes.flatMap((count, i) => [
+          node(`n${i}`, "8"),
+          ...bound(`n${i}`, count),
+        ]);
+        const inFlight = w.claims.flatMap((count, i) => [
+          {
+            apiVersion: "karpenter.sh/v1",
+            kind: "NodeClaim",
+            metadata: { name: `c${i}`, labels: { "karpenter.sh/nodepool": "default" } },
+            spec: {
+              nodeClassRef: { group: "carpool.dev", kind: "K3sNodeClass", name: "default" },
+              requirements: [
+                { key: "node.kubernetes.io/instance-type", operator: "In", values: ["large"] },
+              ],
+            },
+          },
+          ...bound(`c${i}`, count),
+        ]);
+        const pending = w.pods.map((p, i) =>
+          p.replica
+            ? pod(`web-${i}`, `${p.cpu}m`, { topologySpreadConstraints: [constraint] }, web)
+            : pod(`db-${i}`, `${p.cpu}m`, {}, { app: "db" }),
+        );
+        const result = planOf(nodePool("default"), ...sizes, ...existing, ...inFlight, ...pending);
+        assert.equal(result.summary.unschedulable, 0, "a new node can always be launched");
+        const replicasOn = new Map<string, number>();
+        for (const [key, host] of Object.entries(placements(result)))
+          if (key.startsWith("default/web-")) replicasOn.set(host, (replicasOn.get(host) ?? 0) + 1);
+        for (const [host, added] of replicasOn) {
+          const total = added + (boundOn.get(host) ?? 0);
+          assert.ok(total <= w.maxSkew, `${host}: ${total} replicas, maxSkew ${w.maxSkew}`);
+        }
+      }),
+      { seed: 515, numRuns: 150 },
     );
   });
 });
