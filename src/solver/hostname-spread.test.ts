@@ -120,6 +120,26 @@ describe("solver: topology spread over hostnames", () => {
       expected: { "default/web-0": "n1" },
     },
     {
+      rule: "matchLabelKeys: replicas of an older revision do not count (filtering.go, the pod's values of those keys join the selector)",
+      objects: [
+        nodePool("default"),
+        ...sizes,
+        node("n1", "4"),
+        node("n2", "4"),
+        bound("old-1", "n1", { ...web, "pod-template-hash": "a" }),
+        bound("old-2", "n2", { ...web, "pod-template-hash": "a" }),
+        ...["web-0", "web-1"].map((name) =>
+          pod(
+            name,
+            "100m",
+            { topologySpreadConstraints: [spread({ matchLabelKeys: ["pod-template-hash"] })] },
+            { ...web, "pod-template-hash": "b" },
+          ),
+        ),
+      ],
+      expected: { "default/web-0": "n1", "default/web-1": "n2" },
+    },
+    {
       rule: "no pool can launch for the pod: the minimum is over existing nodes, as kube-scheduler has it (filtering.go)",
       objects: [
         nodePool("tainted", {}, { taints: [{ key: "gpu", value: "x", effect: "NoSchedule" }] }),
