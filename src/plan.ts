@@ -113,6 +113,8 @@ export function toPlan(solution: Solution): Plan {
   const totalMicro = nodeClaims.reduce((sum, claim) => sum + Math.round(claim.totalPrice * 1e6), 0);
   const onExisting = existingNodes.reduce((sum, node) => sum + node.pods.length, 0);
   const onNew = nodeClaims.reduce((sum, claim) => sum + claim.pods.length, 0);
+  // The sums are only as real as their parts: say how many of them are stand-ins.
+  const standIns = nodeClaims.filter((claim) => claim.priceStandIn === true).length;
   return {
     apiVersion: "carpool.dev/v1alpha1",
     kind: "Plan",
@@ -127,6 +129,7 @@ export function toPlan(solution: Solution): Plan {
       newNodes: nodeClaims.length,
       hourlyCost: micro / 1e6,
       hourlyTotalCost: totalMicro / 1e6,
+      ...(standIns > 0 && { standInPrices: standIns }),
     },
   };
 }

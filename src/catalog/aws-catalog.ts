@@ -62,14 +62,11 @@ export function awsInstanceType(
     ephemeralStorage: defaultEphemeralStorage,
     ...(row.gpus && { devices: { [row.gpus.resource]: row.gpus.count } }),
   });
-  // Without refreshed spot prices, spot is priced at on-demand: an upper bound (see the data's sources).
   const spot = row.spotPrice?.[region];
   const offerings: Offering[] = zones
-    .flatMap((zone) => [
+    .flatMap((zone): Offering[] => [
       { zone, capacityType: "on-demand", price, available: true },
-      ...(spot === undefined || spot[zone] !== undefined
-        ? [{ zone, capacityType: "spot", price: spot?.[zone] ?? price, available: true }]
-        : []),
+      ...spotOffering(zone, price, spot),
     ])
     .sort(compareOfferings);
   return {
@@ -85,4 +82,21 @@ export function awsInstanceType(
     allocatable,
     offerings,
   };
+}
+
+/**
+ * The spot offering in a zone: at its refreshed price, or — where the data has no spot prices for
+ * the region — at the on-demand price, an upper bound (see the data's sources) and marked as a
+ * stand-in, as Karpenter's AWS provider prices spot until its first spot price update. A region
+ * with refreshed prices offers spot only in the zones they name.
+ */
+function spotOffering(
+  zone: string,
+  onDemand: number,
+  spot: Readonly<Record<string, number>> | undefined,
+): Offering[] {
+  if (spot === undefined)
+    return [{ zone, capacityType: "spot", price: onDemand, available: true, priceStandIn: true }];
+  const price = spot[zone];
+  return price === undefined ? [] : [{ zone, capacityType: "spot", price, available: true }];
 }

@@ -1,3 +1,4 @@
+import { CapacityTypes } from "../api/wellknown.ts";
 import type { Resources } from "../resources/resource-list.ts";
 
 /** Where and how an instance type can be bought. */
@@ -13,6 +14,11 @@ export interface Offering {
    * the catalog's instance price; absent, the price is the instance's alone.
    */
   readonly priceParts?: PriceParts;
+  /**
+   * Set where no price of this kind is known and the catalog put a stand-in in its place (spot at
+   * the on-demand price, an upper bound): a figure to decide with, never to show as a real one.
+   */
+  readonly priceStandIn?: true;
 }
 
 /** A node's hourly price, by what it pays for (USD per hour). */
@@ -62,6 +68,32 @@ export interface Catalog {
 export function compareOfferings(a: Offering, b: Offering): number {
   return (
     a.price - b.price || compareText(a.zone, b.zone) || compareText(a.capacityType, b.capacityType)
+  );
+}
+
+/**
+ * Karpenter's launch order of capacity types: reserved, then spot, then on-demand, whatever the
+ * prices (kubernetes-sigs/karpenter `Offerings.WorstLaunchPrice`; the AWS provider's
+ * `getCapacityType`). A capacity type it does not know comes last.
+ */
+const launchOrder: readonly string[] = [
+  CapacityTypes.reserved,
+  CapacityTypes.spot,
+  CapacityTypes.onDemand,
+];
+
+/** Where a capacity type stands in Karpenter's launch order: lower launches first. */
+export function launchRank(capacityType: string): number {
+  const rank = launchOrder.indexOf(capacityType);
+  return rank === -1 ? launchOrder.length : rank;
+}
+
+/** Offerings in the order a launch tries them: capacity type by launch order, then cheapest first. */
+export function compareLaunchOrder(a: Offering, b: Offering): number {
+  return (
+    launchRank(a.capacityType) - launchRank(b.capacityType) ||
+    compareText(a.capacityType, b.capacityType) ||
+    compareOfferings(a, b)
   );
 }
 

@@ -1,7 +1,12 @@
 import type { NodeClaim } from "../api/nodeclaim.ts";
 import { Labels } from "../api/wellknown.ts";
 import { declaredLabelKeys, wellKnownLabelKeys } from "../catalog/catalog-label-keys.ts";
-import type { InstanceType, Offering } from "../catalog/instance-type.ts";
+import {
+  compareText,
+  type InstanceType,
+  launchRank,
+  type Offering,
+} from "../catalog/instance-type.ts";
 import { InsufficientCapacityError } from "../ports/cloud-provider.ts";
 import type { Requirements } from "../scheduling/requirements.ts";
 import { offeringAllowed, typeRequirements } from "../solver/pool-template.ts";
@@ -13,13 +18,15 @@ export interface OfferingChoice {
 }
 
 /**
- * Every offering a NodeClaim's requirements allow, cheapest first (ties by type name, then the
- * type's own offering order: zone, capacity type) — the order in which a provider tries them, as
- * Karpenter's providers launch the cheapest compatible offering. The type's labels must be
- * compatible with the requirements (well-known labels and the catalog's own may be left
- * undefined; a key the catalog declares and the type lacks is DoesNotExist) and the offering's
- * zone and capacity type allowed. Availability is the caller's to judge: whether an offering can be
- * had now is what distinguishes one provider from another.
+ * Every offering a NodeClaim's requirements allow, in the order a provider tries them: by capacity
+ * type in Karpenter's launch order (reserved, spot, on-demand: the AWS provider's
+ * `getCapacityType` buys spot whenever the claim allows it and spot is offered, whatever the
+ * prices), then cheapest first (ties by type name, then the type's own offering order: zone), as
+ * Karpenter's providers launch the cheapest compatible offering of that capacity type. The type's
+ * labels must be compatible with the requirements (well-known labels and the catalog's own may be
+ * left undefined; a key the catalog declares and the type lacks is DoesNotExist) and the offering's
+ * zone and capacity type allowed. Availability is the caller's to judge: whether an offering can
+ * be had now is what distinguishes one provider from another.
  */
 export function allowedOfferings(
   instanceTypes: readonly InstanceType[],
@@ -36,7 +43,10 @@ export function allowedOfferings(
     )
     .sort(
       (a, b) =>
-        a.offering.price - b.offering.price || (a.instanceType.name < b.instanceType.name ? -1 : 1),
+        launchRank(a.offering.capacityType) - launchRank(b.offering.capacityType) ||
+        compareText(a.offering.capacityType, b.offering.capacityType) ||
+        a.offering.price - b.offering.price ||
+        compareText(a.instanceType.name, b.instanceType.name),
     );
 }
 

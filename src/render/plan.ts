@@ -1,4 +1,4 @@
-import type { Plan } from "../solver/plan.ts";
+import type { Plan, PlannedNodeClaim } from "../solver/plan.ts";
 import { abbreviateList, formatPrice, renderTable } from "./table.ts";
 
 /**
@@ -30,12 +30,12 @@ export function renderPlanTable(plan: Plan, options: { wide?: boolean } = {}): s
           claim.capacityType,
           ...(wide
             ? [
-                formatPrice(claim.priceParts.instance),
+                claimPrice(claim, claim.priceParts.instance),
                 formatPrice(claim.priceParts.volumes),
                 formatPrice(claim.priceParts.publicIPv4),
               ]
             : []),
-          formatPrice(claim.totalPrice),
+          claimPrice(claim, claim.totalPrice),
           `${claim.pods.length}: ${abbreviateList(claim.pods)}`,
         ]),
       ),
@@ -72,6 +72,13 @@ export function renderPlanTable(plan: Plan, options: { wide?: boolean } = {}): s
   return `${sections.join("\n\n")}\n`;
 }
 
+/** A stand-in price carries a mark, explained under the summary, so it never reads as a quote. */
+const standInMark = "*";
+
+function claimPrice(claim: PlannedNodeClaim, price: number): string {
+  return `${formatPrice(price)}${claim.priceStandIn === true ? standInMark : ""}`;
+}
+
 function renderSummary(plan: Plan, wide: boolean): string {
   const s = plan.summary;
   const nodes = `${s.newNodes} new node${s.newNodes === 1 ? "" : "s"}`;
@@ -84,6 +91,16 @@ function renderSummary(plan: Plan, wide: boolean): string {
   return (
     `${s.pods} pending pod${s.pods === 1 ? "" : "s"}: ${s.onExistingNodes} on existing capacity, ` +
     `${s.onNewNodes} on ${nodes}, ${s.unschedulable} unschedulable. ` +
-    `New nodes cost ${formatPrice(s.hourlyTotalCost)} per hour${parts}.`
+    `New nodes cost ${formatPrice(s.hourlyTotalCost)} per hour${parts}.` +
+    standInNote(s.standInPrices)
+  );
+}
+
+function standInNote(standIns: number | undefined): string {
+  if (standIns === undefined || standIns === 0) return "";
+  const which = standIns === 1 ? "1 new node's price is" : `${standIns} new nodes' prices are`;
+  return (
+    `\n${standInMark} ${which} a stand-in: the catalog knows no spot price, so spot is shown at ` +
+    "the on-demand price, an upper bound (a user catalog with real spot prices replaces it)."
   );
 }

@@ -16,6 +16,11 @@ export interface PlannedNodeClaim {
   /** What the node costs per hour: the instance plus its node class's volumes and public IPv4. */
   readonly totalPrice: number;
   readonly priceParts: PriceParts;
+  /**
+   * Present (true) where the catalog knows no price for this offering and `price` is a stand-in
+   * for it — spot at the on-demand price, an upper bound — not a figure to quote.
+   */
+  readonly priceStandIn?: true;
   /** The complete label set the node will carry. */
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly Taint[];
@@ -66,5 +71,7 @@ export interface Plan {
     readonly hourlyCost: number;
     /** What the new nodes cost per hour, instances and extras (volumes, public IPv4). */
     readonly hourlyTotalCost: number;
+    /** Present where some new nodes are priced by a stand-in (`priceStandIn`): how many. */
+    readonly standInPrices?: number;
   };
 }

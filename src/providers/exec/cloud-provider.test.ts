@@ -101,7 +101,7 @@ describe("the exec provider's requests", () => {
     });
   });
 
-  it("offerings are the allowed and available ones, cheapest first (Karpenter launches the cheapest compatible offering)", async () => {
+  it("offerings are the allowed and available ones, spot first, then cheapest first (Karpenter's AWS provider getCapacityType buys spot when allowed, then the cheapest compatible offering)", async () => {
     const { provider } = await cluster(
       [execNodeClass({ webhook: { url: server.url } }, { stateFile: stateFile() })],
       {},
@@ -130,8 +130,8 @@ describe("the exec provider's requests", () => {
     );
     const create = server.requests[0] as Extract<ExecRequest, { kind: "CreateRequest" }>;
     assert.deepEqual(create.offerings, [
-      { instanceType: "small", zone: "z1", capacityType: "on-demand", price: 0.04 },
       { instanceType: "medium", zone: "z1", capacityType: "spot", price: 0.08 },
+      { instanceType: "small", zone: "z1", capacityType: "on-demand", price: 0.04 },
       { instanceType: "large", zone: "z1", capacityType: "on-demand", price: 0.2 },
     ]);
     assert.equal(create.userData, undefined);

@@ -163,7 +163,7 @@ function builtInPrice(type: InstanceType | undefined): number | undefined {
 /**
  * On-demand in every zone; spot where DescribeSpotPriceHistory priced the type in that zone, or,
  * when spot prices could not be read at all, in every zone at the on-demand price (an upper
- * bound, as the built-in catalog does).
+ * bound, marked as a stand-in, as the built-in catalog does).
  */
 function offeringsOf(
   zones: readonly string[],
@@ -177,7 +177,15 @@ function offeringsOf(
         { zone, capacityType: CapacityTypes.onDemand, price: onDemand, available: true },
         ...(spotPrice === undefined
           ? []
-          : [{ zone, capacityType: CapacityTypes.spot, price: spotPrice, available: true }]),
+          : [
+              {
+                zone,
+                capacityType: CapacityTypes.spot,
+                price: spotPrice,
+                available: true,
+                ...(spot === undefined && { priceStandIn: true as const }),
+              },
+            ]),
       ];
     })
     .sort(compareOfferings);
