@@ -20,7 +20,11 @@ export class ControllerProcess {
   #partial = "";
   stderr = "";
 
-  constructor(kubeconfig: string, extra: readonly string[] = []) {
+  constructor(
+    kubeconfig: string,
+    extra: readonly string[] = [],
+    env: Readonly<Record<string, string>> = {},
+  ) {
     this.#child = spawn(
       join(repoRoot, "bin", "carpool"),
       [
@@ -39,7 +43,7 @@ export class ControllerProcess {
         "debug",
         ...extra,
       ],
-      { stdio: ["ignore", "pipe", "pipe"] },
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
     );
     this.#child.stdout?.setEncoding("utf8").on("data", (chunk: string) => this.#read(chunk));
     this.#child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {

@@ -41,8 +41,12 @@ export class Ec2Kubelets {
   #timer: NodeJS.Timeout | undefined;
   #busy = false;
 
-  constructor(options: { clusterName: string; clusterDir: string; region: string }) {
-    this.#ec2 = new EC2Client({ region: options.region });
+  constructor(options: {
+    clusterName: string;
+    clusterDir: string;
+    clientConfig: ConstructorParameters<typeof EC2Client>[0];
+  }) {
+    this.#ec2 = new EC2Client(options.clientConfig ?? {});
     this.#clusterName = options.clusterName;
     this.#clusterDir = options.clusterDir;
   }
@@ -102,10 +106,13 @@ export class Ec2Kubelets {
       new DescribeInstanceTypesCommand({ InstanceTypes: [instance.InstanceType as _InstanceType] }),
     );
     const type = types.InstanceTypes?.[0];
+    // Without maxPods in its configuration, nodeadm sets the VPC CNI's ENI limit, as here.
+    const enis = type?.NetworkInfo?.MaximumNetworkInterfaces ?? 3;
+    const addresses = type?.NetworkInfo?.Ipv4AddressesPerInterface ?? 10;
     const capacity = {
       cpu: String(type?.VCpuInfo?.DefaultVCpus ?? 2),
       memory: `${type?.MemoryInfo?.SizeInMiB ?? 4096}Mi`,
-      pods: String(booted.maxPods ?? 110),
+      pods: String(booted.maxPods ?? enis * (addresses - 1) + 2),
       "ephemeral-storage": "20Gi",
     };
     const node = {

@@ -189,6 +189,29 @@ describe("live instance types (Karpenter's instancetype and pricing providers)",
       );
     });
 
+  it("a region the built-in catalog does not price, with Pricing failing: us-east-1's list prices stand in, and the log says so", async () => {
+    const clients = aws();
+    clients.pricing.handlers.GetProductsCommand = () => {
+      throw awsError("AccessDeniedException", "not allowed", 400);
+    };
+    const warnings: string[] = [];
+    const live = new LiveInstanceTypes({
+      ...clients,
+      clock: new TestClock(),
+      region: "us-west-2",
+      log: { info: () => {}, warn: (_f, m) => warnings.push(m) },
+    });
+    const types = await live.instanceTypesFor(nodeClass(["us-east-1a"]));
+    const m5 = types.find((t) => t.name === "m5.large");
+    const builtIn = awsCatalog("us-east-1").instanceTypes.find((t) => t.name === "m5.large");
+    assert.equal(
+      m5?.offerings.find((o) => o.capacityType === "on-demand")?.price,
+      builtIn?.offerings.find((o) => o.capacityType === "on-demand")?.price,
+    );
+    assert.equal(m5?.labels["topology.kubernetes.io/region"], "us-west-2");
+    assert.ok(warnings.some((w) => w.includes("us-east-1's stand in")));
+  });
+
   it("shapes and zones are kept 5 minutes, prices 12 hours (pkg/cache/cache.go; the pricing controller's period)", async () => {
     const { live, clock, ec2, pricing } = source();
     const nc = nodeClass(["us-east-1a"]);

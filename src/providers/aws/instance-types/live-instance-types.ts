@@ -1,5 +1,5 @@
 import type { EC2NodeClass } from "../../../api/nodeclass.ts";
-import { CapacityTypes } from "../../../api/wellknown.ts";
+import { CapacityTypes, Labels } from "../../../api/wellknown.ts";
 import { awsCatalog, awsInstanceType } from "../../../catalog/aws-catalog.ts";
 import type { AwsInstanceTypeData } from "../../../catalog/aws-catalog-data.ts";
 import {
@@ -48,6 +48,7 @@ export class LiveInstanceTypes {
   readonly #zones: TtlCache<Answer<Map<string, Set<string>>>>;
   readonly #onDemand: TtlCache<Answer<Map<string, number>>>;
   readonly #spot: TtlCache<Answer<Map<string, Map<string, number>>>>;
+  #warnedRegion = false;
 
   constructor(options: LiveInstanceTypesOptions) {
     this.#o = options;
@@ -129,11 +130,26 @@ export class LiveInstanceTypes {
     return awsInstanceType(row, this.#o.region, [], price);
   }
 
+  /**
+   * The built-in catalog of the region; where it has none (it ships us-east-1's prices), us-east-1's
+   * list prices stand in for the region's, so a failed Pricing call still leaves every type priced
+   * in the right order, and the log says so once.
+   */
   #builtIn(): readonly InstanceType[] {
     try {
       return awsCatalog(this.#o.region).instanceTypes;
     } catch {
-      return [];
+      if (!this.#warnedRegion) {
+        this.#warnedRegion = true;
+        this.#o.log?.warn(
+          { region: this.#o.region },
+          "the built-in catalog has no prices for this region; us-east-1's stand in where AWS gives none",
+        );
+      }
+      return awsCatalog("us-east-1").instanceTypes.map((type) => ({
+        ...type,
+        labels: { ...type.labels, [Labels.region]: this.#o.region },
+      }));
     }
   }
 

@@ -15,7 +15,8 @@ export function sqsInterruptionQueue(options: {
   readonly observer?: SqsQueueObserver;
 }): InterruptionQueue {
   return new SqsInterruptionQueue({
-    client: new SQSClient({ region: options.region }),
+    // The SDK's endpoint (AWS_ENDPOINT_URL, a VPC endpoint), not the host in the queue URL.
+    client: new SQSClient({ region: options.region, useQueueUrlAsEndpoint: false }),
     queueName: options.queueName,
     log: options.log,
     ...(options.observer && { observer: options.observer }),
