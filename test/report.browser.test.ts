@@ -1,7 +1,7 @@
 // Opens the HTML report in a real Chromium: the unit tests check the markup as text, this checks
 // that a browser parses it without errors and actually lays the charts out.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -9,8 +9,10 @@ import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { renderReportHtml } from "../src/sim/report-html.ts";
 import type { Sample, SimulationResult } from "../src/sim/result.ts";
+import { findOnPath, skipWithoutTool } from "./external-tools.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
+// Debian's chromium, found on PATH as a shell would (/usr/bin/chromium).
+const CHROMIUM = findOnPath("chromium");
 const CHARTS = ["nodes-by-pool", "nodes-by-capacity-type", "pods", "cost"];
 const BOLD_MESSAGE = "scheduled <b>web-0</b> & friends";
 // Comma-separated coordinate pairs, space-separated; anything else (NaN, Infinity) fails.
@@ -69,10 +71,7 @@ function fixture(): SimulationResult {
 
 // Without the browser the suite is skipped with the command that enables it — except in CI
 // (`CI=true`, where .ci/run installs it), where a missing browser must fail.
-const missingBrowser =
-  !existsSync(CHROMIUM) && process.env.CI !== "true"
-    ? `${CHROMIUM} not found: apt-get install -y chromium`
-    : false;
+const missingBrowser = skipWithoutTool("chromium");
 
 describe("HTML report in Chromium", { skip: missingBrowser }, () => {
   let browser: Browser | undefined;
@@ -88,9 +87,10 @@ describe("HTML report in Chromium", { skip: missingBrowser }, () => {
   }
 
   async function open(): Promise<Page> {
+    // Reached without the browser only in CI, where that is a failure.
     assert.ok(
-      existsSync(CHROMIUM),
-      `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)`,
+      CHROMIUM,
+      "chromium not found on PATH: install Debian's chromium (apt-get install -y chromium)",
     );
     dir = mkdtempSync(join(tmpdir(), "carpool-report-"));
     const file = join(dir, "report.html");

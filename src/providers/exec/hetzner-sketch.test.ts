@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { skipWithoutTool } from "../../../test/external-tools.ts";
 import type { Instance } from "./protocol.ts";
 import { readResponse, type Verb } from "./response.ts";
 
@@ -136,13 +137,13 @@ const rows: { name: string; verb: Verb; request: object; answer: object }[] = [
 ];
 
 describe("examples/exec-provider/hetzner.sh (a sketch)", () => {
-  it("is shellcheck-clean", { skip: !has("shellcheck") && "shellcheck is not installed" }, () => {
+  it("is shellcheck-clean", { skip: skipWithoutTool("shellcheck") }, () => {
     const run = spawnSync("shellcheck", [sketch], { encoding: "utf8" });
     assert.equal(run.status, 0, run.stdout);
   });
 
   describe("answers in the protocol when a stand-in plays hcloud", {
-    skip: !(has("jq") && has("bash")) && "bash and jq are needed",
+    skip: skipWithoutTool("jq") || (!has("bash") && "bash is needed"),
   }, () => {
     const dir = mkdtempSync(join(tmpdir(), "carpool-hcloud-"));
     writeFileSync(join(dir, "hcloud"), standIn, { mode: 0o755 });
