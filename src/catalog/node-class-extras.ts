@@ -1,3 +1,4 @@
+import type { EC2NodeClass } from "../api/ec2nodeclass.ts";
 import type { NodeClassReference } from "../api/nodepool.ts";
 import { nodeCostModelOf } from "./ec2-node-cost.ts";
 import { type NodeExtras, NoExtras, nodeExtrasPerHour } from "./node-cost.ts";
@@ -6,11 +7,8 @@ import { type NodeExtras, NoExtras, nodeExtrasPerHour } from "./node-cost.ts";
 export interface NodeExtrasSource {
   /** The catalog's region; a user catalog has none, and its prices are taken as whole. */
   readonly region: string | undefined;
-  /** The EC2NodeClasses of the snapshot. */
-  readonly nodeClasses: readonly {
-    readonly metadata: { readonly name?: string };
-    readonly spec?: unknown;
-  }[];
+  /** The EC2NodeClasses of the snapshot, validated. */
+  readonly nodeClasses: readonly EC2NodeClass[];
   /**
    * By EC2NodeClass name: whether its subnets give instances a public IPv4 address
    * (MapPublicIpOnLaunch), when the provider knows; unknown counts as no.

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { EC2NodeClassSpec } from "../api/ec2nodeclass.ts";
+import { AMIFamilies } from "../api/ec2nodeclass-cel.ts";
+import { resolvedBlockDeviceMappings } from "../api/ec2nodeclass-defaults.ts";
 import { nodeCostModelOf } from "./ec2-node-cost.ts";
 import { type NodeCostModel, type NodeVolume, nodeExtrasPerHour } from "./node-cost.ts";
 
@@ -88,18 +91,25 @@ describe("node extras per hour (AWS list prices, 730 hours a month)", () => {
 // Rows cite Karpenter v1's EC2NodeClass docs: spec.blockDeviceMappings, its per-AMI-family
 // defaults, and spec.associatePublicIPAddress.
 describe("an EC2NodeClass's cost model", () => {
-  const rows: [string, Record<string, unknown> | undefined, boolean, NodeCostModel][] = [
-    [
-      "AL2023 (by alias) without blockDeviceMappings: one 20Gi gp3 root",
-      { amiSelectorTerms: [{ alias: "al2023@latest" }] },
-      false,
-      { volumes: [{ volumeType: "gp3", sizeGiB: 20 }], publicIPv4: false },
-    ],
+  const selectors = [{ tags: { "karpenter.sh/discovery": "demo" } }];
+  /** A valid spec: the required selectors, AL2023 by alias unless the row says otherwise. */
+  const specOf = (fields: Partial<EC2NodeClassSpec>): EC2NodeClassSpec => ({
+    subnetSelectorTerms: selectors,
+    securityGroupSelectorTerms: selectors,
+    amiSelectorTerms: [{ alias: "al2023@latest" }],
+    ...fields,
+  });
+  const root20: NodeCostModel = {
+    volumes: [{ volumeType: "gp3", sizeGiB: 20 }],
+    publicIPv4: false,
+  };
+  const rows: [string, Partial<EC2NodeClassSpec> | undefined, boolean, NodeCostModel][] = [
+    ["AL2023 (by alias) without blockDeviceMappings: one 20Gi gp3 root", {}, false, root20],
     [
       "AL2 by amiFamily: one 20Gi gp3 root",
-      { amiFamily: "AL2" },
+      { amiFamily: "AL2", amiSelectorTerms: [{ id: "ami-0123" }] },
       false,
-      { volumes: [{ volumeType: "gp3", sizeGiB: 20 }], publicIPv4: false },
+      root20,
     ],
     [
       "Bottlerocket: a 4Gi gp3 OS volume and a 20Gi gp3 data volume",
@@ -120,6 +130,12 @@ describe("an EC2NodeClass's cost model", () => {
       { volumes: [{ volumeType: "gp3", sizeGiB: 50 }], publicIPv4: false },
     ],
     [
+      "Windows2019 by amiFamily: one 50Gi gp3 root",
+      { amiFamily: "Windows2019", amiSelectorTerms: [{ id: "ami-0123" }] },
+      false,
+      { volumes: [{ volumeType: "gp3", sizeGiB: 50 }], publicIPv4: false },
+    ],
+    [
       "Custom: the AMI's own mappings, unknown offline, count as none",
       { amiFamily: "Custom", amiSelectorTerms: [{ id: "ami-0123" }] },
       false,
@@ -128,7 +144,6 @@ describe("an EC2NodeClass's cost model", () => {
     [
       "blockDeviceMappings replace the defaults: size as a quantity, type, iops, throughput",
       {
-        amiSelectorTerms: [{ alias: "al2023@latest" }],
         blockDeviceMappings: [
           {
             deviceName: "/dev/xvda",
@@ -153,33 +168,57 @@ describe("an EC2NodeClass's cost model", () => {
       { volumes: [{ volumeType: "gp3", sizeGiB: 47 }], publicIPv4: false },
     ],
     [
+      "a volume from a snapshot without a size: the snapshot's, unknown offline, counted as 20 GiB",
+      { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { snapshotID: "snap-0123" } }] },
+      false,
+      root20,
+    ],
+    [
+      "a mapping without ebs (an instance-store or suppressed device) costs nothing",
+      {
+        blockDeviceMappings: [
+          { deviceName: "/dev/xvda", ebs: { volumeSize: "20Gi" } },
+          { deviceName: "/dev/xvdc" },
+        ],
+      },
+      false,
+      root20,
+    ],
+    [
       "associatePublicIPAddress: true gets an address whatever the subnet says",
       { associatePublicIPAddress: true },
       false,
-      { volumes: [{ volumeType: "gp3", sizeGiB: 20 }], publicIPv4: true },
+      { ...root20, publicIPv4: true },
     ],
     [
       "associatePublicIPAddress: false gets none, even in a subnet that maps public IPs",
       { associatePublicIPAddress: false },
       true,
-      { volumes: [{ volumeType: "gp3", sizeGiB: 20 }], publicIPv4: false },
+      root20,
     ],
     [
       "unset, the subnet's MapPublicIpOnLaunch decides (as the provider reports it)",
       {},
       true,
-      { volumes: [{ volumeType: "gp3", sizeGiB: 20 }], publicIPv4: true },
+      { ...root20, publicIPv4: true },
     ],
-    [
-      "no spec at all: Karpenter's AL2023 defaults, no address",
-      undefined,
-      false,
-      { volumes: [{ volumeType: "gp3", sizeGiB: 20 }], publicIPv4: false },
-    ],
+    ["no spec at all: Karpenter's AL2023 defaults, no address", undefined, false, root20],
   ];
-  for (const [rule, spec, subnetAssigns, model] of rows) {
+  for (const [rule, fields, subnetAssigns, model] of rows) {
     it(rule, () =>
-      assert.deepEqual(nodeCostModelOf(spec === undefined ? {} : { spec }, subnetAssigns), model),
+      assert.deepEqual(
+        nodeCostModelOf(fields === undefined ? {} : { spec: specOf(fields) }, subnetAssigns),
+        model,
+      ),
     );
   }
+  // One source for Karpenter's per-family devices: the launch path's resolvedBlockDeviceMappings.
+  it("without blockDeviceMappings, every AMI family is priced from the devices it launches with", () => {
+    for (const amiFamily of AMIFamilies) {
+      const spec = specOf({ amiFamily, amiSelectorTerms: [{ id: "ami-0123" }] });
+      const sizes = resolvedBlockDeviceMappings(spec).map((m) => m.ebs?.volumeSize);
+      const priced = nodeCostModelOf({ spec }).volumes.map((v) => `${v.sizeGiB}Gi`);
+      assert.deepEqual(priced, sizes, amiFamily);
+    }
+  });
 });
