@@ -128,8 +128,9 @@ describeWithDevCluster(
             ...extra,
           },
         },
+        // Empty nodes go at once; busy ones stay, so the interruption below is what replaces one.
         disruption: {
-          consolidationPolicy: "WhenEmptyOrUnderutilized",
+          consolidationPolicy: "WhenEmpty",
           consolidateAfter: "0s",
           budgets: [{ nodes: "100%" }],
         },
@@ -416,7 +417,10 @@ describeWithDevCluster(
 
     it("a spot interruption warning in the queue drains the node, replaces it, and the message is deleted", async () => {
       const before = (await claims()).filter(
-        (c) => c.metadata.labels?.["karpenter.sh/nodepool"] === "general" && c.status?.nodeName,
+        (c) =>
+          c.metadata.labels?.["karpenter.sh/nodepool"] === "general" &&
+          c.status?.nodeName &&
+          c.metadata.deletionTimestamp === undefined,
       );
       const victim =
         before.find(
@@ -449,15 +453,30 @@ describeWithDevCluster(
       );
       await running("web", 3);
       await running("batch", 1);
-      const attributes = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueURL,
-          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        }),
+      // Handled, then deleted: nothing waits in the queue and nothing is in flight.
+      await waitFor(
+        "the interruption queue empty",
+        async () => {
+          const attributes = await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: queueURL,
+              AttributeNames: [
+                "ApproximateNumberOfMessages",
+                "ApproximateNumberOfMessagesNotVisible",
+              ],
+            }),
+          );
+          return (
+            attributes.Attributes?.ApproximateNumberOfMessages === "0" &&
+            attributes.Attributes?.ApproximateNumberOfMessagesNotVisible === "0"
+          );
+        },
+        60_000,
       );
-      assert.equal(attributes.Attributes?.ApproximateNumberOfMessages, "0");
-      assert.equal(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible, "0");
-      assert.ok(controller.events("SpotInterrupted").length > 0);
+      await controller.waitForLog(
+        `SpotInterrupted for ${victim.metadata.name}`,
+        (l) => l.reason === "SpotInterrupted" && l.name === victim.metadata.name,
+      );
     });
 
     it("scaled to zero, the nodes are consolidated away and their instances terminated", async () => {
