@@ -59,6 +59,7 @@ export async function awsProvider(ports: ProviderPorts): Promise<ProviderParts> 
   );
   log.info({ cluster: cluster.name, endpoint: cluster.endpoint, version }, "EKS cluster");
   const live = new LiveInstanceTypes({ ec2, pricing, clock, region, log });
+  let cloud: AwsCloudProvider | undefined;
   const nodeClasses = new EC2NodeClassController({
     store,
     events,
@@ -70,8 +71,11 @@ export async function awsProvider(ports: ProviderPorts): Promise<ProviderParts> 
     region,
     kubernetesVersion: version,
     log,
+    onFinalize: async (name) => {
+      await cloud?.deleteLaunchTemplates(name);
+    },
   });
-  const cloud = new AwsCloudProvider({
+  cloud = new AwsCloudProvider({
     store,
     clock,
     ec2,

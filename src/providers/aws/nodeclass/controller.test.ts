@@ -66,7 +66,11 @@ const nodeClass = (spec: Record<string, unknown> = {}): EC2NodeClass => ({
   },
 });
 
-async function setUp(spec: Record<string, unknown> = {}, aws = world()) {
+async function setUp(
+  spec: Record<string, unknown> = {},
+  aws = world(),
+  onFinalize?: (name: string) => Promise<void>,
+) {
   const clock = new TestClock();
   const store = new InMemoryClusterStore(() => clock.now());
   await store.create(nodeClass(spec));
@@ -79,6 +83,7 @@ async function setUp(spec: Record<string, unknown> = {}, aws = world()) {
     clusterName: "c1",
     region: "us-west-2",
     kubernetesVersion: "1.36",
+    ...(onFinalize && { onFinalize }),
   });
   const read = async () =>
     (await store.get("EC2NodeClass", "default")) as EC2NodeClass & {
@@ -280,6 +285,28 @@ describe("EC2NodeClassController (karpenter-provider-aws pkg/controllers/nodecla
     await t.controller.reconcile();
     assert.equal(await t.store.get("EC2NodeClass", "default"), undefined);
     assert.equal(t.aws.iam.profiles.size, 0);
+  });
+
+  it("the launch path's clean-up (its launch templates) runs before the finalizer goes; a failure keeps it and says why", async () => {
+    const cleaned: string[] = [];
+    let fail = true;
+    const t = await setUp({}, world(), async (name) => {
+      if (fail) throw awsError("UnauthorizedOperation", "not allowed", 403);
+      cleaned.push(name);
+    });
+    await t.controller.reconcile();
+    await t.store.delete({ kind: "EC2NodeClass", name: "default" });
+    await t.controller.reconcile();
+    assert.ok(await t.read(), "kept while its launch templates cannot be deleted");
+    assert.ok(
+      t.events.some(
+        (e) => e.kind === "LaunchTemplateDeletionFailed" && /UnauthorizedOperation/.test(e.message),
+      ),
+    );
+    fail = false;
+    await t.controller.reconcile();
+    assert.deepEqual(cleaned, ["default"]);
+    assert.equal(await t.store.get("EC2NodeClass", "default"), undefined);
   });
 
   it("an instance profile that cannot be deleted keeps the finalizer and says why", async () => {

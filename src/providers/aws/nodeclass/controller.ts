@@ -48,6 +48,11 @@ export interface EC2NodeClassControllerOptions {
   /** `major.minor` of the API server (its /version), for the AMI aliases' SSM paths. */
   readonly kubernetesVersion: string;
   readonly log?: NodeClassLog;
+  /**
+   * Cleans up what the launch path made for a class (its launch templates) once no NodeClaim uses
+   * it, before the finalizer goes; a failure keeps the finalizer and is told in an Event.
+   */
+  readonly onFinalize?: (nodeClassName: string) => Promise<void>;
 }
 
 /** What `status` holds once resolved; the fields Karpenter's launch path reads. */
@@ -322,6 +327,19 @@ export class EC2NodeClassController {
           kind: "InstanceProfileDeletionFailed",
           object: `EC2NodeClass/${name}`,
           message: `deleting instance profile ${created}: ${reason}: ${message}`,
+        });
+        return;
+      }
+    }
+    if (this.#o.onFinalize !== undefined) {
+      try {
+        await this.#o.onFinalize(name);
+      } catch (error) {
+        const { reason, message } = errorReason(error, "LaunchTemplateDeletionFailed");
+        this.#o.events.record({
+          kind: "LaunchTemplateDeletionFailed",
+          object: `EC2NodeClass/${name}`,
+          message: `deleting launch templates: ${reason}: ${message}`,
         });
         return;
       }
