@@ -209,12 +209,17 @@ export class ClusterModel {
 
   #launchable: InstanceType[] | undefined;
 
+  #least: number | undefined;
+
   /** The least any NodePool's node pays besides its instance: what keeps the bound sound. */
   #leastExtras(): number {
-    const extras = this.#snapshot.nodePools.map(
-      (p) => this.#extrasOf(p.spec.template.spec.nodeClassRef).total,
-    );
-    return extras.length === 0 ? 0 : Math.min(...extras);
+    if (this.#least === undefined) {
+      const extras = this.#snapshot.nodePools.map(
+        (p) => this.#extrasOf(p.spec.template.spec.nodeClassRef).total,
+      );
+      this.#least = extras.length === 0 ? 0 : Math.min(...extras);
+    }
+    return this.#least;
   }
 
   /** Instance types some NodePool could launch: a replacement is one of them. */
@@ -312,6 +317,8 @@ export class ClusterModel {
     return {
       ...base,
       catalog: this.#catalog,
+      // The same extras the nodes were priced with, worked out once per pass, not once per solve.
+      nodeExtras: this.#extrasOf,
       nodes: remaining.map((n) => n.node),
       // In-flight claims stay as coming capacity; the claims of nodes that go, go with them.
       nodeClaims: this.#snapshot.nodeClaims.filter((c) => !away(c.status?.nodeName)),

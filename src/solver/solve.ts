@@ -1,7 +1,8 @@
 import type { Pod } from "../api/pod.ts";
 import { Labels } from "../api/wellknown.ts";
+import type { DaemonSet } from "../api/workloads.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
-import { nodeExtrasOf } from "../catalog/node-class-extras.ts";
+import { type NodeExtrasOf, nodeExtrasOf } from "../catalog/node-class-extras.ts";
 import type { ClusterSnapshot } from "../cluster/snapshot.ts";
 import { daemonPodFor } from "../cluster/workloads.ts";
 import { addResources, type Resources, subtractResources } from "../resources/resource-list.ts";
@@ -58,6 +59,11 @@ export interface SolverInput
   readonly nodeClasses?: ClusterSnapshot["nodeClasses"];
   /** By EC2NodeClass: whether its subnets assign public IPv4 addresses, where the provider knows. */
   readonly subnetsAssignPublicIPv4?: ReadonlyMap<string, boolean>;
+  /**
+   * The extras of each node class's nodes, worked out once by a caller that solves the same
+   * cluster many times (disruption); without it they come from nodeClasses and the subnets.
+   */
+  readonly nodeExtras?: NodeExtrasOf;
   readonly namespaces?: NamespaceLabels;
   /**
    * Grow a planned claim whenever one can take the pod, as Karpenter's scheduler does, instead of
@@ -108,6 +114,21 @@ export function explainPod(
   return new Solver({ ...input, pendingPods: [pod] }).explainPod(pod);
 }
 
+/**
+ * The pod a DaemonSet would run on a new node, kept per DaemonSet object: every solve of a
+ * disruption pass hands existing capacity the same pods, so each node's capacity is reused.
+ */
+const daemonTemplateCache = new WeakMap<DaemonSet, Pod>();
+
+function daemonTemplate(daemonSet: DaemonSet): Pod {
+  let pod = daemonTemplateCache.get(daemonSet);
+  if (pod === undefined) {
+    pod = daemonPodFor(daemonSet, "");
+    daemonTemplateCache.set(daemonSet, pod);
+  }
+  return pod;
+}
+
 class Solver {
   readonly #index: TopologyIndex;
   readonly #existing: ExistingCapacity[];
@@ -147,19 +168,20 @@ class Solver {
     this.#input = input;
     const daemonTemplates = input.daemonSets.map((daemonSet) => ({
       daemonSet: daemonSet.metadata.name ?? "",
-      pod: daemonPodFor(daemonSet, ""),
+      pod: daemonTemplate(daemonSet),
     }));
     this.#pools = poolTemplates(
       input.nodePools,
       input.catalog.instanceTypes,
       daemonTemplates.map((d) => d.pod),
-      nodeExtrasOf({
-        region: input.catalog.region,
-        nodeClasses: input.nodeClasses ?? [],
-        ...(input.subnetsAssignPublicIPv4 && {
-          subnetsAssignPublicIPv4: input.subnetsAssignPublicIPv4,
+      input.nodeExtras ??
+        nodeExtrasOf({
+          region: input.catalog.region,
+          nodeClasses: input.nodeClasses ?? [],
+          ...(input.subnetsAssignPublicIPv4 && {
+            subnetsAssignPublicIPv4: input.subnetsAssignPublicIPv4,
+          }),
         }),
-      }),
     );
     const types = new Map(input.catalog.instanceTypes.map((type) => [type.name, type]));
     this.#existing = existingCapacity(
