@@ -90,6 +90,9 @@ export async function awsProvider(ports: ProviderPorts): Promise<ProviderParts> 
     },
     userData: async (claim, nodeClass) => eksUserData(cluster, claim, nodeClass),
     log,
+    onUnavailable: (offerings) => {
+      for (const offering of offerings) ports.unavailable.mark(offering, clock.now().getTime());
+    },
   });
   let sweptAt = clock.now().getTime();
   const launchTemplates: ProviderController = {

@@ -128,9 +128,11 @@ export async function runController(options: ControllerOptions): Promise<number>
           : undefined,
     },
   );
+  const unavailable = new UnavailableOfferings();
   let provider: ProviderParts;
   try {
     provider = await wiring.make({
+      unavailable,
       store,
       clock,
       rest,
@@ -153,7 +155,7 @@ export async function runController(options: ControllerOptions): Promise<number>
     cloud,
     clock,
     events,
-    unavailable: new UnavailableOfferings(),
+    unavailable,
   };
   let leading = false;
   const elector = asBoolean(options.leaderElect)

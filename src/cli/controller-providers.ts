@@ -3,6 +3,7 @@ import type { BootstrapSpec } from "../api/hooks.ts";
 import type { NodeClaim } from "../api/nodeclaim.ts";
 import { k3sBootstrap } from "../bootstrap/k3s/k3s-bootstrap.ts";
 import { snapshotKinds } from "../controllers/context.ts";
+import type { UnavailableOfferings } from "../controllers/lifecycle/unavailable-offerings.ts";
 import type { NodeClassKind } from "../controllers/nodepool/status.ts";
 import type { KubeRest } from "../kube/rest.ts";
 import { readSecretKey } from "../kube/secrets.ts";
@@ -26,6 +27,8 @@ export interface ProviderPorts {
   readonly events: EventRecorder;
   readonly log: Logger;
   readonly settings: ProviderSettings;
+  /** Offerings recently out of capacity, shared with the lifecycle controller. */
+  readonly unavailable: UnavailableOfferings;
 }
 
 /** The controller's flags a provider reads (Karpenter's names). */

@@ -412,6 +412,12 @@ describeWithDevCluster(
       );
       assert.equal(node?.metadata.labels?.["node.kubernetes.io/instance-type"], "m5.xlarge");
       assert.ok(standIn.refused.includes("m5.large"), "the fleet asked for m5.large first");
+      await controller.waitForLog(
+        "m5.large reported out of capacity",
+        (l) =>
+          l.message === "offerings out of capacity; launched another" &&
+          JSON.stringify(l.offerings).includes("m5.large"),
+      );
       standIn.exhausted.clear();
     });
 

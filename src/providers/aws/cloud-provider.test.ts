@@ -404,6 +404,34 @@ describe("AwsCloudProvider.create: errors", () => {
       });
     });
 
+  it("capacity errors on the way to a launch: those offerings are reported unavailable (Karpenter marks them in its cache)", async () => {
+    const client = ec2().on("CreateFleetCommand", () => ({
+      Instances: [
+        {
+          InstanceIds: ["i-0abc"],
+          InstanceType: "m5.large",
+          Lifecycle: "on-demand",
+          LaunchTemplateAndOverrides: {
+            Overrides: { InstanceType: "m5.large", AvailabilityZone: "us-east-1a" },
+          },
+        },
+      ],
+      Errors: [ice("c5.large", "us-east-1a")],
+    }));
+    const reported: string[] = [];
+    const { provider } = await providerWith(
+      client,
+      ec2NodeClass("default", status),
+      types,
+      "prod",
+      (offerings) =>
+        reported.push(...offerings.map((o) => `${o.instanceType}/${o.zone}/${o.capacityType}`)),
+    );
+    const launched = await provider.create(claim("c", [ctOnDemand, amd64]));
+    assert.equal(launched.metadata.labels?.[Labels.instanceType], "m5.large");
+    assert.deepEqual(reported, ["c5.large/us-east-1a/on-demand"]);
+  });
+
   it("an exception from CreateFleet is LaunchFailedError with the code, the join token redacted", async () => {
     const client = ec2().on("CreateFleetCommand", () => {
       throw awsError("UnauthorizedOperation", `not allowed to launch with ${joinSecret}`);

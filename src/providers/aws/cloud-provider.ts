@@ -63,6 +63,11 @@ export interface AwsCloudProviderOptions {
   /** Renders the user data of a claim from its class's bootstrap (a provider renders none itself). */
   readonly userData: (claim: NodeClaim, nodeClass: EC2NodeClass) => Promise<UserData>;
   readonly log?: LaunchLog;
+  /**
+   * Offerings CreateFleet found out of capacity on the way to one it launched (the unavailable-
+   * offerings cache, as Karpenter's); when none could be had, create throws instead.
+   */
+  readonly onUnavailable?: (offerings: InsufficientCapacityError["offerings"]) => void;
 }
 
 /** EC2 states of an instance that still counts as running (Karpenter's instanceStateFilter). */
@@ -82,6 +87,7 @@ export class AwsCloudProvider implements CloudProvider {
   readonly #instanceTypes: AwsCloudProviderOptions["instanceTypes"];
   readonly #userData: AwsCloudProviderOptions["userData"];
   readonly #log: LaunchLog | undefined;
+  readonly #onUnavailable: AwsCloudProviderOptions["onUnavailable"];
   readonly #templates: LaunchTemplates;
 
   constructor(options: AwsCloudProviderOptions) {
@@ -91,6 +97,7 @@ export class AwsCloudProvider implements CloudProvider {
     this.#instanceTypes = options.instanceTypes;
     this.#userData = options.userData;
     this.#log = options.log;
+    this.#onUnavailable = options.onUnavailable;
     this.#templates = new LaunchTemplates(options.ec2, options.clock, options.clusterName);
   }
 
@@ -242,11 +249,14 @@ export class AwsCloudProvider implements CloudProvider {
         insufficientCapacity(claim, choices).offerings,
       );
     }
-    if (outcome.unavailable.length > 0)
+    if (outcome.unavailable.length > 0) {
       this.#log?.info(
         { nodeClaim: name, offerings: outcome.unavailable },
         "offerings out of capacity; launched another",
       );
+      // Karpenter marks them unavailable even when the fleet found capacity elsewhere.
+      this.#onUnavailable?.(outcome.unavailable);
+    }
     const launched = outcome.instance;
     const zone =
       launched.zone ?? view.subnets.find((s) => s.id === launched.subnetId)?.zone ?? undefined;

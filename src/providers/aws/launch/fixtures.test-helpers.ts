@@ -5,7 +5,7 @@ import type { InstanceType, Offering } from "../../../catalog/instance-type.ts";
 import type { UserData } from "../../../ports/bootstrap.ts";
 import { InMemoryClusterStore } from "../../../sim/store.ts";
 import type { SdkClient } from "../catalog-source.ts";
-import { AwsCloudProvider } from "../cloud-provider.ts";
+import { AwsCloudProvider, type AwsCloudProviderOptions } from "../cloud-provider.ts";
 
 /** An EC2 answer: an output, or an error with an EC2 code (SDK v3 sets `name` to the code). */
 export type Answer = (input: Record<string, unknown>) => unknown;
@@ -129,6 +129,7 @@ export async function providerWith(
   nodeClass: EC2NodeClass,
   types: readonly InstanceType[],
   clusterName = "prod",
+  onUnavailable?: AwsCloudProviderOptions["onUnavailable"],
 ): Promise<{ provider: AwsCloudProvider; store: InMemoryClusterStore }> {
   const now = () => new Date("2025-06-01T00:00:00Z");
   const store = new InMemoryClusterStore(now);
@@ -141,6 +142,7 @@ export async function providerWith(
     region: "us-east-1",
     instanceTypes: async () => types,
     userData,
+    ...(onUnavailable && { onUnavailable }),
   });
   return { provider, store };
 }
