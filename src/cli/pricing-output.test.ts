@@ -24,7 +24,8 @@ describe("the parts of a node's price, as people read them", () => {
     assert.match(header ?? "", /INSTANCE\/H\s+VOLUMES\/H\s+IPV4\/H\s+PRICE\/H\s+PODS/);
     assert.match(
       row ?? "",
-      /t4g\.nano .* \$0\.0042\s+\$0\.0022\s+\$0\.0050\s+\$0\.0114\s+1: default\/p/,
+      // The pool allows spot, so spot it is; its price is the built-in catalog's stand-in (*).
+      /t4g\.nano .* spot .* \$0\.0042\*\s+\$0\.0022\s+\$0\.0050\s+\$0\.0114\*\s+1: default\/p/,
     );
     assert.match(
       result.stdout,
@@ -34,7 +35,7 @@ describe("the parts of a node's price, as people read them", () => {
   it("plan -o table keeps its columns; PRICE/H is the whole price", () => {
     const result = carpool(["plan", "-f", "-"]);
     assert.doesNotMatch(result.stdout, /VOLUMES\/H/);
-    assert.match(result.stdout, /t4g\.nano .* \$0\.0114 /);
+    assert.match(result.stdout, /t4g\.nano .* \$0\.0114\* /);
   });
   it("catalog --nodepool: the pool's types only, priced in parts", () => {
     const result = carpool(["catalog", "-f", "-", "--nodepool", "default"]);
