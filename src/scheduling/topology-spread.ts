@@ -8,7 +8,8 @@ import type { NodeFilter, TopologyIndex, TopologyNode } from "./topology-index.t
 
 /**
  * Domains that count although no node is in them yet: the solver passes the zones (or other
- * values) in which it could launch a node for this pod, as Karpenter counts them.
+ * values) in which it could launch a node for this pod, as Karpenter counts them, and for hostname
+ * UnlaunchedNode. kube-scheduler itself sees only the nodes there are (the simulator passes none).
  */
 export type ExtraDomains = (topologyKey: string) => Iterable<string>;
 
