@@ -116,6 +116,10 @@ export function eksUserData(
   const spec = nodeClass.spec;
   if (spec === undefined) throw new Error(`EC2NodeClass ${nodeClass.metadata.name} has no spec`);
   const family = amiFamilyOf(spec);
+  if (family === "AL2023" && cluster.serviceCIDR === undefined)
+    throw new Error(
+      `EC2NodeClass ${nodeClass.metadata.name}: AL2023 nodes need the cluster's Service CIDR (nodeadm's spec.cluster.cidr), which comes from eks:DescribeCluster; it failed when the controller started (see its log)`,
+    );
   const kubelet = spec.kubelet;
   const bootstrap = eksBootstrap({
     family: bootstrapFamily(family, nodeClass),
