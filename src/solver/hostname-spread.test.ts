@@ -21,7 +21,7 @@ const replicas = (count: number, constraints: TopologySpreadConstraint[], prefix
     pod(`${prefix}-${i}`, "100m", { topologySpreadConstraints: constraints }, web),
   );
 
-const bound = (name: string, nodeName: string, labels = web): Pod => ({
+const bound = (name: string, nodeName: string, labels: Record<string, string> = web): Pod => ({
   ...pod(name, "100m", {}, labels),
   spec: { ...pod(name, "100m").spec, nodeName },
 });
