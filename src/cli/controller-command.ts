@@ -210,11 +210,16 @@ export async function runController(options: ControllerOptions): Promise<number>
     ...(interruptions && { interruptions }),
     featureGates: gates.gates,
     current: () => store.isHealthy,
-    onStale: () =>
-      log.warn(
-        { refused: store.refusals() },
-        "not acting: the API server refuses carpool's watches (check its RBAC)",
-      ),
+    onStale: () => {
+      const refused = store.refusals();
+      // A watch that is reopening (a dropped connection, a busy server) is not a refusal.
+      if (refused.length > 0)
+        log.warn(
+          { refused },
+          "not acting: the API server refuses carpool's watches (check its RBAC)",
+        );
+      else log.info("not acting this pass: a watch is reopening, so the caches may be behind");
+    },
     onError: (error, controller) => {
       if (error instanceof ConflictError)
         log.debug({ controller, error: errorText(error) }, "conflict; reading again");
