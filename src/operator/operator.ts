@@ -88,6 +88,7 @@ export class Operator {
   #disruptionAt = Number.NEGATIVE_INFINITY;
   #disruptionDeadline: number | undefined;
   #lastPass = 0;
+  #disruptionWaiting = false;
 
   constructor(options: OperatorOptions) {
     this.#options = options;
@@ -166,7 +167,11 @@ export class Operator {
       this.#running = this.#pass().finally(() => {
         this.#running = undefined;
         this.#lastPass = Date.now();
-        if (this.#again) {
+        // A disruption tick that fell during the pass runs now (it kicks again after itself).
+        if (this.#disruptionWaiting) {
+          this.#disruptionWaiting = false;
+          void this.#disrupt();
+        } else if (this.#again) {
           this.#again = false;
           this.kick();
         }
@@ -241,7 +246,13 @@ export class Operator {
    * "consolidated" memo saves re-packing an unchanged cluster.
    */
   async #disrupt(): Promise<void> {
-    if (this.#stopped || this.#running !== undefined) return;
+    if (this.#stopped) return;
+    // Passes that follow each other closely (slow providers, busy watches) must not starve
+    // disruption: the tick waits for the pass under way instead of being dropped.
+    if (this.#running !== undefined) {
+      this.#disruptionWaiting = true;
+      return;
+    }
     if (this.#options.current?.() === false) return;
     const now = Date.now();
     if (!this.#disruption.busy) {
