@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parseResources, type Resources } from "../resources/resource-list.ts";
 import { awsCatalog } from "./aws-catalog.ts";
@@ -71,7 +71,11 @@ describe("the built-in AWS catalog against Karpenter's published allocatable", (
   const catalog = new Map(awsCatalog("us-east-1").instanceTypes.map((t) => [t.name, t]));
   const both = published.filter((row) => catalog.has(row.instanceType));
 
-  it("leaves out a page type only when ../shared/data lacks a fact the catalog needs", (t) => {
+  const shared = new URL("../../../shared/data/", import.meta.url);
+  const sharedMissing = existsSync(shared) ? false : "../shared/data is not beside this checkout";
+  it("leaves out a page type only when ../shared/data lacks a fact the catalog needs", {
+    skip: sharedMissing,
+  }, (t) => {
     const facts = sharedFacts();
     const reasons = new Map<string, string[]>();
     const unexplained: string[] = [];
