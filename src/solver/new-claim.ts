@@ -202,13 +202,6 @@ function offeringFilter(requirements: Requirements): (offering: Offering) => boo
     (capacityType === undefined || capacityType.has(offering.capacityType));
 }
 
-export function cheapestAllowed(
-  offerings: readonly Offering[],
-  requirements: Requirements,
-): Offering | undefined {
-  return offerings.find(offeringFilter(requirements));
-}
-
 function withinLimits(capacity: Resources, room: Resources): boolean {
   for (const resource in room) {
     if ((capacity[resource] ?? 0) > (room[resource] ?? 0)) return false;

@@ -7,7 +7,7 @@
 // provider shares are proven by rbac.test.ts.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
@@ -15,7 +15,6 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { CreateClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { parse } from "yaml";
 import type { NodeClaim } from "../../src/api/nodeclaim.ts";
 import type { Pod } from "../../src/api/pod.ts";
 import { createNetwork, type TestNetwork } from "../cluster/aws/fixtures.ts";
@@ -31,17 +30,12 @@ import { MotoStandIn } from "./aws/moto-stand-in.ts";
 import { ClusterClient, type Manifest, waitFor } from "./cluster-client.ts";
 import { ControllerProcess } from "./controller-process.ts";
 import { renderChart } from "./helm.ts";
+import { grants, type RbacRole, without } from "./rbac-grants.ts";
+import { serviceAccountKubeconfig } from "./service-account.ts";
 
 const namespace = "carpool-system";
 const run = randomBytes(3).toString("hex");
 const clusterName = `rbac-${run}`;
-
-interface Rule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-}
-type RbacRole = Manifest & { rules: Rule[] };
 
 describeWithDevCluster(
   "least privilege: the chart's AWS provider RBAC on a real API server",
@@ -77,7 +71,10 @@ describeWithDevCluster(
         await admin.apply(object);
       await admin.apply(clusterRole);
       saKubeconfig = await serviceAccountKubeconfig(
-        rendered.find((o) => o.kind === "ServiceAccount")?.metadata.name ?? "",
+        admin,
+        cluster.kubeconfig,
+        { namespace, name: rendered.find((o) => o.kind === "ServiceAccount")?.metadata.name ?? "" },
+        join(scratch, "sa.kubeconfig"),
       );
       const ec2 = new EC2Client(aws.clientConfig);
       network = await createNetwork(ec2, clusterName);
@@ -127,36 +124,6 @@ describeWithDevCluster(
       await standIn?.stop();
       await cluster?.down();
     });
-
-    async function serviceAccountKubeconfig(name: string): Promise<string> {
-      const answer = await admin.rest.request<{ status: { token: string } }>(
-        "POST",
-        `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
-        {
-          body: {
-            apiVersion: "authentication.k8s.io/v1",
-            kind: "TokenRequest",
-            spec: { expirationSeconds: 7200 },
-          },
-        },
-      );
-      const adminConfig = parse(readFileSync(cluster.kubeconfig, "utf8")) as {
-        clusters: { cluster: Record<string, string> }[];
-      };
-      const file = join(scratch, "sa.kubeconfig");
-      writeFileSync(
-        file,
-        JSON.stringify({
-          apiVersion: "v1",
-          kind: "Config",
-          clusters: [{ name: "dev", cluster: adminConfig.clusters[0]?.cluster }],
-          users: [{ name, user: { token: answer.status.token } }],
-          contexts: [{ name: "sa", context: { cluster: "dev", user: name } }],
-          "current-context": "sa",
-        }),
-      );
-      return file;
-    }
 
     function controller(): ControllerProcess {
       const aws = cluster.aws;
@@ -347,14 +314,11 @@ describeWithDevCluster(
     });
 
     it("every verb the chart grants the AWS provider is needed: without any one of them the job fails", async (t) => {
-      const awsRules = clusterRole.rules
-        .map((rule, index) => ({ rule, index }))
-        .filter(({ rule }) => rule.apiGroups.includes("karpenter.k8s.aws"));
-      const grants = awsRules.flatMap(({ rule, index }) =>
-        rule.resources.flatMap((resource) => rule.verbs.map((verb) => ({ index, resource, verb }))),
+      const awsGrants = grants(clusterRole).filter((g) =>
+        clusterRole.rules[g.rule]?.apiGroups.includes("karpenter.k8s.aws"),
       );
       assert.deepEqual(
-        grants.map((g) => `${g.resource} ${g.verb}`),
+        awsGrants.map((g) => `${g.resource} ${g.verb}`),
         [
           "ec2nodeclasses list",
           "ec2nodeclasses watch",
@@ -362,14 +326,9 @@ describeWithDevCluster(
           "ec2nodeclasses/status update",
         ],
       );
-      for (const grant of grants) {
+      for (const grant of awsGrants) {
         await t.test(`without ${grant.resource} ${grant.verb}`, async () => {
-          const rules = clusterRole.rules.flatMap((rule, index) => {
-            if (index !== grant.index) return [rule];
-            const verbs = rule.verbs.filter((v) => v !== grant.verb);
-            return verbs.length > 0 ? [{ ...rule, verbs }] : [];
-          });
-          await admin.apply({ ...clusterRole, rules });
+          await admin.apply(without(clusterRole, grant));
           const proc = controller();
           try {
             await assert.rejects(scenario(proc, 0.5));

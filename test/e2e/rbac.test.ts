@@ -8,11 +8,10 @@
 // way in its own file: rbac-aws.test.ts (EC2NodeClasses), rbac-static.test.ts and
 // rbac-exec.test.ts (their node classes and the Role's get on the k3s token Secret).
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { parse } from "yaml";
 import type { NodeClaim } from "../../src/api/nodeclaim.ts";
 import type { NodePool } from "../../src/api/nodepool.ts";
 import type { Pod } from "../../src/api/pod.ts";
@@ -26,46 +25,10 @@ import { ClusterClient, type Manifest, waitFor } from "./cluster-client.ts";
 import { ControllerProcess } from "./controller-process.ts";
 import { renderChart } from "./helm.ts";
 import { nodeClass } from "./manifests.ts";
+import { grants, type RbacRole, without } from "./rbac-grants.ts";
+import { serviceAccountKubeconfig } from "./service-account.ts";
 
 const namespace = "carpool-system";
-
-interface Rule {
-  apiGroups: string[];
-  resources: string[];
-  resourceNames?: string[];
-  verbs: string[];
-}
-type RbacRole = Manifest & { rules: Rule[] };
-
-/** One verb on one resource of one rule: what a removal takes away. */
-interface Grant {
-  readonly role: "ClusterRole" | "Role";
-  readonly rule: number;
-  readonly resource: string;
-  readonly verb: string;
-}
-
-function grants(role: RbacRole): Grant[] {
-  return role.rules.flatMap((rule, index) =>
-    rule.resources.flatMap((resource) =>
-      rule.verbs.map((verb) => ({ role: role.kind as Grant["role"], rule: index, resource, verb })),
-    ),
-  );
-}
-
-function without(role: RbacRole, grant: Grant): RbacRole {
-  if (role.kind !== grant.role) return role;
-  const rules = role.rules.flatMap((rule, index) => {
-    if (index !== grant.rule) return [rule];
-    const others = rule.resources.filter((r) => r !== grant.resource);
-    const verbs = rule.verbs.filter((v) => v !== grant.verb);
-    return [
-      ...(others.length > 0 ? [{ ...rule, resources: others }] : []),
-      ...(verbs.length > 0 ? [{ ...rule, resources: [grant.resource], verbs }] : []),
-    ];
-  });
-  return { ...role, rules };
-}
 
 /** Two pools: nodes of `rbac` drain by eviction alone; `grace` nodes delete what cannot be evicted after 15 s. */
 function pool(name: string, terminationGracePeriod?: string): Manifest {
@@ -166,7 +129,10 @@ describeWithDevCluster("least privilege: the chart's RBAC on a real API server",
       await admin.apply(object);
     await applyRoles(clusterRole, role);
     saKubeconfig = await serviceAccountKubeconfig(
-      rendered.find((o) => o.kind === "ServiceAccount")?.metadata.name ?? "",
+      admin,
+      cluster.kubeconfig,
+      { namespace, name: rendered.find((o) => o.kind === "ServiceAccount")?.metadata.name ?? "" },
+      join(scratch, "sa.kubeconfig"),
     );
     await waitFor("the CRDs served", () =>
       admin.list("karpenter.sh/v1", "NodeClaim").then(() => true),
@@ -180,37 +146,6 @@ describeWithDevCluster("least privilege: the chart's RBAC on a real API server",
   async function applyRoles(cr: RbacRole, r: RbacRole): Promise<void> {
     await admin.apply(cr);
     await admin.apply(r);
-  }
-
-  /** A kubeconfig that authenticates as the ServiceAccount, with a token the API server issues. */
-  async function serviceAccountKubeconfig(name: string): Promise<string> {
-    const answer = await admin.rest.request<{ status: { token: string } }>(
-      "POST",
-      `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
-      {
-        body: {
-          apiVersion: "authentication.k8s.io/v1",
-          kind: "TokenRequest",
-          spec: { expirationSeconds: 7200 },
-        },
-      },
-    );
-    const adminConfig = parse(readFileSync(cluster.kubeconfig, "utf8")) as {
-      clusters: { cluster: Record<string, string> }[];
-    };
-    const file = join(scratch, "sa.kubeconfig");
-    writeFileSync(
-      file,
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "dev", cluster: adminConfig.clusters[0]?.cluster }],
-        users: [{ name: name, user: { token: answer.status.token } }],
-        contexts: [{ name: "sa", context: { cluster: "dev", user: name } }],
-        "current-context": "sa",
-      }),
-    );
-    return file;
   }
 
   /** Removes what a scenario left, as an administrator would (finalizers included). */

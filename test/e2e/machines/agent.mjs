@@ -14,7 +14,7 @@
 //
 // The log gets one JSON line per call: {"power":"on"|"off","machine":...,"node":...}.
 import { appendFileSync, readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { agentConfig } from "./k3s-agent-config.mjs";
 import { registerNode } from "./node-registration.mjs";
 
 const args = process.argv.slice(2);
@@ -94,16 +94,3 @@ appendFileSync(
   log,
   `${JSON.stringify({ power: "on", machine, node: name, server: config.server })}\n`,
 );
-
-/** The k3s agent's config.yaml out of a cloud-config's write_files, or a shell script's heredoc. */
-function agentConfig(userData) {
-  if (userData?.format === "cloud-config") {
-    const cloud = parse(userData.content);
-    const file = (cloud.write_files ?? []).find((f) => f.path === "/etc/rancher/k3s/config.yaml");
-    if (file === undefined) throw new Error("no /etc/rancher/k3s/config.yaml in the cloud-config");
-    return parse(file.content);
-  }
-  const match = /<<\s*'([A-Z0-9_]+)'\n([\s\S]*?)\n\1\n/.exec(userData?.content ?? "");
-  if (match === null) throw new Error("no quoted heredoc with the k3s config in the script");
-  return parse(match[2]);
-}

@@ -1,7 +1,6 @@
 // What a machine booting carpool's k3s user data would find in it: the agent's config.yaml (server,
 // token, node name, labels, taints, kubelet args), and the Node its kubelet would register from it.
-// For the machines that are new beside agent.mjs (the exec cloud and the join-token check), which
-// read the user data as agent.mjs does.
+// Shared by every machine of the end-to-end tests (agent.mjs, the exec cloud, the join-token check).
 import { parse } from "yaml";
 
 /** The k3s agent's config.yaml out of a cloud-config's write_files, or a shell script's heredoc. */
