@@ -38,7 +38,7 @@ export function renderReason(reason: Reason): string {
         ? `topology spread on ${reason.topologyKey}: the node has no ${reason.topologyKey} label`
         : `topology spread on ${reason.topologyKey}: skew in ${reason.domain ?? "this domain"} would be ${reason.skew}, more than maxSkew ${reason.maxSkew}`;
     case "pool_limit":
-      return `NodePool limit on ${reason.resource} would be exceeded: ${amount(reason.resource, reason.usage)} in use + ${amount(reason.resource, reason.wanted)} > ${amount(reason.resource, reason.limit)}`;
+      return renderPoolLimit(reason);
     case "no_instance_type":
       return renderNoInstanceType(reason);
     case "no_offering":
@@ -103,6 +103,14 @@ function renderInsufficient(reason: Extract<Reason, { code: "insufficient_resour
   if (reason.capacity === 0)
     return `no ${resource} at all (requested ${amount(resource, reason.requested)})`;
   return `insufficient ${resource}: requested ${amount(resource, reason.requested)}, ${amount(resource, Math.max(0, reason.available))} of ${amount(resource, reason.capacity)} free`;
+}
+
+/** Karpenter counts a new node's whole capacity against the limits: the sum names that node. */
+function renderPoolLimit(reason: Extract<Reason, { code: "pool_limit" }>): string {
+  const { resource } = reason;
+  const node = reason.instanceType === undefined ? "a new node" : `a new ${reason.instanceType}`;
+  const adds = resource === "nodes" ? `${node}` : `${amount(resource, reason.wanted)} (${node})`;
+  return `NodePool limit on ${resource} would be exceeded: ${amount(resource, reason.usage)} in use + ${adds} > ${amount(resource, reason.limit)}`;
 }
 
 function renderNoInstanceType(reason: Extract<Reason, { code: "no_instance_type" }>): string {

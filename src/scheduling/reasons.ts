@@ -111,7 +111,10 @@ export type Reason =
       readonly resource: string;
       readonly limit: number;
       readonly usage: number;
+      /** What the new node would add: its full capacity of the resource (Karpenter's accounting). */
       readonly wanted: number;
+      /** The instance type of that node, when one was chosen. */
+      readonly instanceType?: string;
     }
   /** No instance type of the pool satisfies the pod; `closest` summarises the best near-misses. */
   | {

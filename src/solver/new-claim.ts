@@ -8,6 +8,7 @@ import type { Requirements } from "../scheduling/requirements.ts";
 import { fitsResources, resourceFit } from "../scheduling/resource-fit.ts";
 import type { TopologyNode } from "../scheduling/topology-index.ts";
 import type { PendingPod } from "./pending-pod.ts";
+import { limitAmount, limitCapacity } from "./pool-limits.ts";
 import type { CandidateType, PoolTemplate } from "./pool-template.ts";
 
 /** A node the solver is planning: the pods on it so far and the instance types that still fit them. */
@@ -72,7 +73,8 @@ export function narrowOptions(
   const kept: { candidate: CandidateType; price: number }[] = [];
   // When only the cheapest option matters, nothing at or above the caller's ceiling does either.
   let best = early ? ceiling : Number.POSITIVE_INFINITY;
-  let limited = false;
+  // The cheapest type turned away by the limits alone: the node Karpenter would have launched.
+  let limited: CandidateType | undefined;
   for (let i = 0; i < candidates.length; i++) {
     if (early && (bounds[i] ?? 0) >= best) break;
     const candidate = candidates[i] as CandidateType;
@@ -85,14 +87,17 @@ export function narrowOptions(
     const offering = candidate.offerings.find(allowed);
     if (offering === undefined) continue;
     if (limitRoom !== undefined && !withinLimits(candidate.type.capacity, limitRoom)) {
-      limited = true;
+      limited ??= candidate;
       continue;
     }
     kept.push({ candidate, price: offering.price });
     best = Math.min(best, offering.price);
   }
   if (kept.length === 0) {
-    return { ok: false, reasons: limited ? [limitReason(candidates, limitRoom, pool)] : [] };
+    return {
+      ok: false,
+      reasons: limited && limitRoom ? [limitReason(limited, limitRoom, pool)] : [],
+    };
   }
   kept.sort(
     (a, b) => a.price - b.price || (a.candidate.type.name < b.candidate.type.name ? -1 : 1),
@@ -204,20 +209,21 @@ function offeringFilter(requirements: Requirements): (offering: Offering) => boo
 
 function withinLimits(capacity: Resources, room: Resources): boolean {
   for (const resource in room) {
-    if ((capacity[resource] ?? 0) > (room[resource] ?? 0)) return false;
+    if (limitAmount(capacity, resource) > (room[resource] ?? 0)) return false;
   }
   return true;
 }
 
-function limitReason(
-  candidates: readonly CandidateType[],
-  room: Resources | undefined,
-  pool: PoolTemplate,
-): Reason {
-  const smallest = candidates[0]?.type.capacity ?? {};
+/**
+ * Why the pool's limits turn the pod away, spoken of the node that would have been launched:
+ * Karpenter counts a new node's full capacity against the limits (and one `nodes`), so `wanted`
+ * is that node's amount of the first resource it would take over the limit, not the pod's request.
+ */
+function limitReason(limited: CandidateType, room: Resources, pool: PoolTemplate): Reason {
+  const capacity = limitCapacity(limited.type.capacity);
   const limits = pool.limits ?? {};
   const resource =
-    Object.keys(limits).find((r) => (smallest[r] ?? 0) > (room?.[r] ?? 0)) ??
+    Object.keys(room).find((r) => (capacity[r] ?? 0) > (room[r] ?? 0)) ??
     Object.keys(limits)[0] ??
     "cpu";
   const limit = limits[resource] ?? 0;
@@ -225,8 +231,9 @@ function limitReason(
     code: "pool_limit",
     resource,
     limit,
-    usage: limit - (room?.[resource] ?? 0),
-    wanted: smallest[resource] ?? 0,
+    usage: limit - (room[resource] ?? 0),
+    wanted: capacity[resource] ?? 0,
+    instanceType: limited.type.name,
   };
 }
 

@@ -43,6 +43,7 @@ import {
 } from "./pending-pod.ts";
 import type { TargetReasons } from "./plan.ts";
 import { plannedClaim } from "./planned-claim.ts";
+import { limitCapacity } from "./pool-limits.ts";
 import { type CandidateType, type PoolTemplate, poolTemplates } from "./pool-template.ts";
 import { initialPreferences, relax } from "./relaxation.ts";
 import { hostnameOpen, topologyKeys, zoneCandidates } from "./topology-domains.ts";
@@ -198,7 +199,8 @@ class Solver {
         labels: capacity.labels,
         taints: capacity.taints,
       });
-      if (capacity.nodePool !== undefined) this.#count(capacity.nodePool, capacity.capacity);
+      if (capacity.nodePool !== undefined)
+        this.#count(capacity.nodePool, limitCapacity(capacity.capacity));
     }
     for (const pod of input.boundPods) this.#index.addPod(pod, pod.spec.nodeName ?? "");
     this.#topologyKeys = topologyKeys([...input.pendingPods, ...input.boundPods]);
@@ -580,7 +582,7 @@ class Solver {
           room,
         );
     if (!change.ok) throw new Error(`claim ${claim.name} priced a pod it then could not take`);
-    const committed = change.options[0]?.type.capacity ?? {};
+    const committed = limitCapacity(change.options[0]?.type.capacity ?? {});
     this.#count(claim.pool.name, subtractResources(committed, claim.committed));
     claim.requirements = change.requirements;
     // `largest` only turns pods away early, so an old, larger value is still sound: recompute it
@@ -701,7 +703,7 @@ class Solver {
       ports: [],
       node: claimNode(name, pool, requirements),
       price: change.price,
-      committed: change.options[0]?.type.capacity ?? {},
+      committed: limitCapacity(change.options[0]?.type.capacity ?? {}),
     };
     return { ok: true, claim };
   }
