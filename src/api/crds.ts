@@ -1,10 +1,12 @@
 import type { TSchema } from "@sinclair/typebox";
 import { stringify } from "yaml";
 import { EC2NodeClassSchema } from "./ec2nodeclass.ts";
+import { CapacityBufferSchema } from "./capacitybuffer.ts";
 import { ExecNodeClassSchema } from "./execnodeclass.ts";
 import { InstanceTypeObjectSchema } from "./instancetype.ts";
 import { KwokNodeClassSchema } from "./kwoknodeclass.ts";
 import { NodeClaimSchema } from "./nodeclaim.ts";
+import { NodeOverlaySchema } from "./nodeoverlay.ts";
 import { NodePoolSchema } from "./nodepool.ts";
 import { StaticNodeClassSchema } from "./staticnodeclass.ts";
 
@@ -156,6 +158,27 @@ const crds: readonly CrdSpec[] = [
     scope: "Cluster",
     shortNames: [],
     schema: ExecNodeClassSchema,
+  },
+  {
+    group: "karpenter.sh",
+    version: "v1alpha1",
+    kind: "NodeOverlay",
+    plural: "nodeoverlays",
+    singular: "nodeoverlay",
+    scope: "Cluster",
+    shortNames: ["overlays"],
+    schema: NodeOverlaySchema,
+  },
+  // Karpenter ships this SIG Autoscaling CRD beside its own (pkg/apis/crds).
+  {
+    group: "autoscaling.x-k8s.io",
+    version: "v1alpha1",
+    kind: "CapacityBuffer",
+    plural: "capacitybuffers",
+    singular: "capacitybuffer",
+    scope: "Namespaced",
+    shortNames: ["cb"],
+    schema: CapacityBufferSchema,
   },
 ];
 

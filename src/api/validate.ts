@@ -1,4 +1,11 @@
 import type { TSchema } from "@sinclair/typebox";
+import {
+  type CapacityBuffer,
+  CapacityBufferSchema,
+  type PodTemplate,
+  PodTemplateSchema,
+} from "./capacitybuffer.ts";
+import { capacityBufferErrors } from "./capacitybuffer-rules.ts";
 import { ec2NodeClassErrors } from "./ec2nodeclass-rules.ts";
 import { type ExecNodeClass, ExecNodeClassSchema } from "./execnodeclass.ts";
 import { type FieldError, structuralErrors } from "./field-errors.ts";
@@ -7,6 +14,8 @@ import { type KwokNodeClass, KwokNodeClassSchema } from "./kwoknodeclass.ts";
 import { type Node, NodeSchema } from "./node.ts";
 import { type NodeClaim, NodeClaimSchema } from "./nodeclaim.ts";
 import { type EC2NodeClass, EC2NodeClassSchema } from "./nodeclass.ts";
+import { type NodeOverlay, NodeOverlaySchema } from "./nodeoverlay.ts";
+import { nodeOverlayErrors } from "./nodeoverlay-rules.ts";
 import { type NodePool, NodePoolSchema } from "./nodepool.ts";
 import { type Pod, PodSchema } from "./pod.ts";
 import { type PodDisruptionBudget, PodDisruptionBudgetSchema } from "./policy.ts";
@@ -60,7 +69,10 @@ export type KnownObject =
   | KwokNodeClass
   | StaticNodeClass
   | ExecNodeClass
-  | InstanceTypeObject;
+  | InstanceTypeObject
+  | NodeOverlay
+  | CapacityBuffer
+  | PodTemplate;
 
 /** The kinds carpool reads that live in a namespace (`default` when the manifest gives none). */
 export const NamespacedKinds: ReadonlySet<KnownObject["kind"]> = new Set([
@@ -72,6 +84,8 @@ export const NamespacedKinds: ReadonlySet<KnownObject["kind"]> = new Set([
   "Job",
   "PodDisruptionBudget",
   "PersistentVolumeClaim",
+  "CapacityBuffer",
+  "PodTemplate",
 ]);
 
 interface KindRules {
@@ -107,6 +121,12 @@ const kinds: Readonly<Record<string, KindRules>> = {
     schema: InstanceTypeObjectSchema,
     rules: instanceTypeErrors,
   },
+  "karpenter.sh/v1alpha1/NodeOverlay": { schema: NodeOverlaySchema, rules: nodeOverlayErrors },
+  "autoscaling.x-k8s.io/v1alpha1/CapacityBuffer": {
+    schema: CapacityBufferSchema,
+    rules: capacityBufferErrors,
+  },
+  "v1/PodTemplate": { schema: PodTemplateSchema, rules: () => [] },
 };
 
 export type Validation =
