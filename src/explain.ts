@@ -25,6 +25,12 @@ export interface Explanation {
   }[];
   /** Where the full plan, with every other pending pod, puts it. */
   readonly planned: string;
+  /**
+   * When the full plan leaves it unschedulable: the plan's reasons, per target. They may differ
+   * from the verdicts above, which ask about this pod alone: in the plan, pods placed before it
+   * take room and count against the pools' limits.
+   */
+  readonly plannedReasons?: readonly { readonly target: string; readonly reason: string }[];
 }
 
 export type ExplainResult =
@@ -70,6 +76,7 @@ export function explainObjects(
         ...(v.launch && { launch: v.launch }),
       })),
       planned: plannedPlace(plan, key),
+      ...plannedReasons(plan, key),
     },
   };
 }
@@ -81,4 +88,12 @@ function plannedPlace(plan: ReturnType<typeof toPlan>, key: string): string {
   const node = plan.existingNodes.find((n) => n.pods.includes(key));
   if (node) return `existing ${node.name}`;
   return "unschedulable";
+}
+
+function plannedReasons(
+  plan: ReturnType<typeof toPlan>,
+  key: string,
+): Pick<Explanation, "plannedReasons"> {
+  const entry = plan.unschedulable.find((u) => u.pod === key);
+  return entry === undefined ? {} : { plannedReasons: entry.reasons };
 }

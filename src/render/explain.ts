@@ -23,5 +23,23 @@ export function renderExplanation(explanation: Explanation): string {
     : steps > 0
       ? `\n(after relaxing ${steps} scheduling preference${steps === 1 ? "" : "s"}, as Karpenter does)`
       : "";
-  return `Pod ${explanation.pod}${relaxed}\n\n${renderTable(["TARGET", "FITS", "WHY"], rows)}\n\nIn the full plan: ${explanation.planned}\n`;
+  return `Pod ${explanation.pod}${relaxed}\n\n${renderTable(["TARGET", "FITS", "WHY"], rows)}\n\nIn the full plan: ${explanation.planned}${renderPlannedReasons(explanation, fitsSomewhere)}\n`;
+}
+
+/**
+ * Why the full plan leaves the pod out, where the table above does not already say it: a target
+ * may fit the pod alone and still be full in the plan (pods placed first took it, or its limits).
+ */
+function renderPlannedReasons(explanation: Explanation, fitsSomewhere: boolean): string {
+  const reasons = explanation.plannedReasons;
+  if (reasons === undefined || reasons.length === 0) return "";
+  const told = new Set(
+    explanation.targets.flatMap((t) => t.reasons.map((reason) => `${t.target}: ${reason}`)),
+  );
+  const lines = reasons.map((r) => `${r.target}: ${r.reason}`);
+  if (lines.every((line) => told.has(line))) return "";
+  const note = fitsSomewhere
+    ? "\n(the verdicts above ask about this pod alone; in the full plan the pending pods placed before it take room and count against the pools' limits)"
+    : "";
+  return `, because${lines.map((line) => `\n  ${line}`).join("")}${note}`;
 }
