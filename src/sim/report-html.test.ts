@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { escapeHtml, formatSeconds, renderReportHtml } from "./report-html.ts";
+import { escapeHtml } from "./report/escape.ts";
+import { MIN_BAR_WIDTH } from "./report/svg-chart.ts";
+import { formatSeconds } from "./report/ticks.ts";
+import { renderReportHtml } from "./report-html.ts";
 import type { Sample, SimulationResult } from "./result.ts";
 
 const CHARTS = ["nodes-by-pool", "nodes-by-capacity-type", "pods", "cost"];
+/** A pool mixing capacity types, so no chart repeats another. */
+const MIXED = { nodesByPool: { general: 2 }, nodesByCapacityType: { "on-demand": 1, spot: 1 } };
 
 function sample(seconds: number, overrides: Partial<Sample> = {}): Sample {
   return {
@@ -62,6 +67,7 @@ describe("renderReportHtml", () => {
     assert.ok(!html.includes("<script>alert(1)</script>"));
     assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert.ok(html.includes("&lt;pod&gt;"));
+    assert.ok(!html.includes("<pod>"));
     assert.ok(html.includes("a&amp;b &quot;quoted&quot; &#39;single&#39;"));
   });
 
@@ -73,7 +79,7 @@ describe("renderReportHtml", () => {
   });
 
   it("draws exactly one svg per chart, each with a title", () => {
-    const html = renderReportHtml(result({ samples: [sample(0), sample(60)] }));
+    const html = renderReportHtml(result({ samples: [sample(0, MIXED), sample(60, MIXED)] }));
     for (const chart of CHARTS) assert.equal(count(html, `<svg data-chart="${chart}"`), 1, chart);
     assert.equal(count(html, "<svg "), CHARTS.length);
     assert.equal(count(html, "<title>"), CHARTS.length + 1);
@@ -93,7 +99,8 @@ describe("renderReportHtml", () => {
 
   it("says so when there are no samples and no violations", () => {
     const html = renderReportHtml(result());
-    assert.equal(count(html, "No samples"), CHARTS.length);
+    // Without samples the two node charts are the same (empty): one is drawn.
+    assert.equal(count(html, "No samples"), CHARTS.length - 1);
     assert.ok(html.includes("No violations"));
   });
 
@@ -108,8 +115,9 @@ describe("renderReportHtml", () => {
     );
     for (const name of ["general", "gpu", "on-demand", "spot", "pending", "running", "hourly cost"])
       assert.equal(count(html, `data-series="${name}"`), 1, name);
-    const gpu = /data-series="gpu"[^>]*points="([^"]*)"/.exec(html)?.[1] ?? "";
-    assert.equal(gpu.split(" ").length, 2);
+    // Zero before the gpu pool's first node, then a step up to two at the second sample.
+    const gpu = /data-series="gpu"[^>]*d="([^"]*)"/.exec(html)?.[1] ?? "";
+    assert.match(gpu, /^M[\d.]+,[\d.]+H[\d.]+V[\d.]+$/);
   });
 
   it("labels count axes with whole numbers only", () => {
@@ -138,14 +146,83 @@ describe("renderReportHtml", () => {
     );
     assert.ok(!html.includes("No violations"));
     assert.ok(html.includes("<td>pool_limit</td>"));
+    assert.ok(html.includes("<th>time</th><th>invariant</th><th>object</th><th>message</th>"));
     assert.ok(html.includes("cpu &gt; 10"));
   });
 
   it("loads nothing from elsewhere", () => {
-    const html = renderReportHtml(result({ samples: [sample(0), sample(60)] }));
-    assert.ok(!/<(script|link|img|iframe)\b/i.test(html));
+    const html = renderReportHtml(
+      result({
+        samples: [sample(0), sample(60)],
+        events: [{ t: "0s", kind: "Applied", object: "NodePool/a", message: "by the scenario" }],
+      }),
+    );
+    // The event filter is inline script; no element may name a resource to fetch.
+    assert.equal(count(html, "<script>"), 1);
+    assert.ok(!/<script\s/i.test(html));
+    assert.ok(!/<(link|img|iframe)\b/i.test(html));
     assert.ok(!/\b(src|href)=/i.test(html));
     assert.ok(!/url\(/i.test(html));
+  });
+});
+
+describe("renderReportHtml charts", () => {
+  it("titles both axes of every chart", () => {
+    const html = renderReportHtml(result({ samples: [sample(0, MIXED), sample(60, MIXED)] }));
+    const svgs = html.split("<svg ").slice(1);
+    assert.equal(svgs.length, CHARTS.length);
+    for (const svg of svgs) {
+      assert.match(svg, /data-axis="x"[^>]*>time since the start of the run</);
+      assert.match(svg, /data-axis="y"[^>]*>(nodes|pods|USD per hour)</);
+    }
+  });
+
+  it("leaves out the capacity-type chart when it equals the pool chart, and says why", () => {
+    const same = { nodesByPool: { spot: 2 }, nodesByCapacityType: { spot: 2 } };
+    const html = renderReportHtml(result({ samples: [sample(0, same), sample(60, same)] }));
+    assert.equal(count(html, 'data-chart="nodes-by-capacity-type"'), 0);
+    assert.ok(html.includes("Nodes by capacity type is not drawn"));
+  });
+
+  it("draws a one-minute burst of pending pods in a day as a bar at least the minimum wide", () => {
+    const samples = Array.from({ length: 1441 }, (_, m) =>
+      sample(m * 60, { pendingPods: m === 600 ? 5 : 0 }),
+    );
+    const html = renderReportHtml(result({ samples }));
+    const bars = /data-series="pending"[^>]*>(.*?)<\/g>/.exec(html)?.[1] ?? "";
+    const widths = [...bars.matchAll(/width="([\d.]+)"/g)].map((m) => Number(m[1]));
+    assert.deepEqual(widths, [MIN_BAR_WIDTH]);
+    assert.ok(bars.includes("<title>5 pending from 10h to 10h1m</title>"));
+  });
+});
+
+describe("renderReportHtml event log", () => {
+  const events = [
+    { t: "0s", kind: "Applied", object: "NodePool/a", message: "by the scenario" },
+    { t: "1s", kind: "Scheduled", object: "Pod/shop/web-0", message: "assigned to Node/n-1" },
+    { t: "2s", kind: "Scheduled", object: "Pod/shop/web-1", message: "assigned to Node/n-1" },
+  ];
+  const html = renderReportHtml(result({ events }));
+
+  it("names the columns for what they hold", () => {
+    assert.ok(html.includes("<th>time</th><th>reason</th><th>object</th><th>message</th>"));
+  });
+
+  it("offers each reason once, with its count", () => {
+    assert.match(
+      html,
+      /value="Applied" checked> Applied <span class="count" data-count="Applied">1</,
+    );
+    assert.match(
+      html,
+      /value="Scheduled" checked> Scheduled <span class="count" data-count="Scheduled">2</,
+    );
+  });
+
+  it("marks each row with its reason and the objects it concerns, in lower case", () => {
+    assert.ok(
+      html.includes('<tr data-reason="Scheduled" data-related="pod/shop/web-0\nnode/n-1">'),
+    );
   });
 });
 

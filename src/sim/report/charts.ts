@@ -1,0 +1,123 @@
+import type { Sample } from "../result.ts";
+import { finite } from "./escape.ts";
+
+/**
+ * How a series is drawn. Counts change in steps between samples, so a line through the samples
+ * would invent slopes; pending pods come and go within a minute, so they are bars that stay
+ * visible however short the run is.
+ */
+export type SeriesStyle = "step" | "bars";
+
+export interface Series {
+  readonly name: string;
+  readonly values: readonly number[];
+  readonly style: SeriesStyle;
+}
+
+export interface Chart {
+  readonly id: string;
+  readonly title: string;
+  /** The quantity on the y axis, with its unit. */
+  readonly yTitle: string;
+  readonly xs: readonly number[];
+  readonly series: readonly Series[];
+  readonly formatValue: (value: number) => string;
+  /** Counts of nodes or pods: a tick at 0.5 would be meaningless. */
+  readonly wholeNumbers: boolean;
+  /** Why a chart the reader might expect is not there. */
+  readonly note?: string;
+}
+
+export const TIME_AXIS_TITLE = "time since the start of the run";
+
+/** The charts worth drawing for these samples: one that repeats another is left out. */
+export function chartsFor(samples: readonly Sample[]): Chart[] {
+  const xs = samples.map((s) => finite(s.seconds));
+  const count = (value: number) => String(value);
+  const byPool: Chart = {
+    id: "nodes-by-pool",
+    title: "Nodes by NodePool",
+    yTitle: "nodes",
+    xs,
+    series: seriesByKey(samples, (s) => s.nodesByPool),
+    formatValue: count,
+    wholeNumbers: true,
+  };
+  const byCapacityType: Chart = {
+    id: "nodes-by-capacity-type",
+    title: "Nodes by capacity type",
+    yTitle: "nodes",
+    xs,
+    series: seriesByKey(samples, (s) => s.nodesByCapacityType),
+    formatValue: count,
+    wholeNumbers: true,
+  };
+  const pods: Chart = {
+    id: "pods",
+    title: "Pods",
+    yTitle: "pods",
+    xs,
+    series: [
+      { name: "running", values: samples.map((s) => s.runningPods), style: "step" },
+      { name: "pending", values: samples.map((s) => s.pendingPods), style: "bars" },
+    ],
+    formatValue: count,
+    wholeNumbers: true,
+  };
+  const cost: Chart = {
+    id: "cost",
+    title: "Hourly cost",
+    yTitle: "USD per hour",
+    xs,
+    series: [{ name: "hourly cost", values: samples.map((s) => s.hourlyCost), style: "step" }],
+    formatValue: (value) => `$${value}`,
+    wholeNumbers: false,
+  };
+  const pairs = sameSeries(byPool.series, byCapacityType.series);
+  if (pairs === undefined) return [byPool, byCapacityType, pods, cost];
+  return [{ ...byPool, note: capacityTypeNote(pairs) }, pods, cost];
+}
+
+/** A pool or capacity type can appear mid-run; before that it counts as zero nodes. */
+function seriesByKey(
+  samples: readonly Sample[],
+  pick: (sample: Sample) => Readonly<Record<string, number>>,
+): Series[] {
+  const names = [...new Set(samples.flatMap((s) => Object.keys(pick(s))))].sort();
+  return names.map((name) => ({
+    name,
+    values: samples.map((s) => pick(s)[name] ?? 0),
+    style: "step",
+  }));
+}
+
+/**
+ * Pairs each series of `a` with one of `b` holding the very same values, or undefined when the
+ * two charts differ: then `b` tells the reader something `a` does not.
+ */
+export function sameSeries(
+  a: readonly Series[],
+  b: readonly Series[],
+): (readonly [string, string])[] | undefined {
+  if (a.length !== b.length) return undefined;
+  const unmatched = [...b];
+  const pairs: (readonly [string, string])[] = [];
+  for (const series of a) {
+    const i = unmatched.findIndex((other) => equalValues(series.values, other.values));
+    const match = unmatched[i];
+    if (match === undefined) return undefined;
+    unmatched.splice(i, 1);
+    pairs.push([series.name, match.name]);
+  }
+  return pairs;
+}
+
+function equalValues(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function capacityTypeNote(pairs: readonly (readonly [string, string])[]): string {
+  if (pairs.length === 0) return "No node ran, so there is no chart by capacity type either.";
+  const mapping = pairs.map(([pool, type]) => `${pool}: ${type}`).join(", ");
+  return `Nodes by capacity type is not drawn: each NodePool's nodes had one capacity type (${mapping}), so it would repeat this chart.`;
+}
