@@ -63,6 +63,11 @@ export interface InstanceType {
 export interface Catalog {
   readonly region: string | undefined;
   readonly instanceTypes: readonly InstanceType[];
+  /**
+   * Set where NodeOverlays change prices or capacity: the instance types as each NodePool (by
+   * name) sees them; a pool not in it sees `instanceTypes` (catalog/overlay.ts poolInstanceTypes).
+   */
+  readonly byPool?: ReadonlyMap<string, readonly InstanceType[]>;
 }
 
 export function compareOfferings(a: Offering, b: Offering): number {
