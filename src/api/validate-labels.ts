@@ -1,5 +1,4 @@
 import type { FieldError } from "./field-errors.ts";
-import { WellKnownLabelKeys } from "./wellknown.ts";
 
 /** apimachinery validation.IsQualifiedName: optional DNS-1123 subdomain prefix (≤253) / name (≤63). */
 export function qualifiedNameErrors(key: string): string[] {
@@ -36,36 +35,38 @@ export function labelValueErrors(value: string): string[] {
   return [];
 }
 
-const restrictedDomains = ["kubernetes.io", "k8s.io", "karpenter.sh"];
-/** Label domains Karpenter lets NodePools use although they sit under a restricted domain (LabelDomainExceptions). */
-const domainExceptions = ["kops.k8s.io", "node.kubernetes.io", "node-restriction.kubernetes.io"];
+/**
+ * Where a label key is used: each place has its own CEL rules in Karpenter's CRDs
+ * (hack/validation/labels.sh and requirements.sh, as kubernetes-sigs/karpenter#2586 left them).
+ */
+export type LabelKeyUse = "nodePoolLabel" | "nodePoolRequirement" | "nodeClaimRequirement";
+
+/** karpenter.sh keys Karpenter lets users name although the domain is its own (WellKnownLabels). */
+const karpenterWellKnown: ReadonlySet<string> = new Set([
+  "karpenter.sh/capacity-type",
+  "karpenter.sh/nodepool",
+]);
 
 /**
- * Karpenter's restricted label domains (pkg/apis/v1/labels.go IsRestrictedLabel and the CRD's CEL
- * rules): a NodePool may not set or require labels under kubernetes.io, k8s.io or karpenter.sh,
- * except the well-known labels and the exception domains; karpenter.sh/nodepool and
- * kubernetes.io/hostname are restricted outright.
+ * Karpenter v1.14's restricted label keys, the one rule for carpool's validation and its CRDs.
+ * Since v1.9.0 (kubernetes-sigs/karpenter#2586) kubernetes.io and k8s.io keys are allowed: only
+ * karpenter.sh is a restricted domain (RestrictedLabelDomains), and kubernetes.io/hostname a
+ * restricted label (RestrictedLabels). A NodePool may not name karpenter.sh/nodepool either (its
+ * NodeClaims carry it). The domain test is the CEL one — `key.find("^([^/]+)").endsWith(...)`,
+ * the text before the first "/" or the whole key — which the API server applies before Karpenter's
+ * own IsRestrictedLabel sees the object, so carpool refuses what the API server refuses.
+ * Labels the kubelet may not set on itself are still allowed: they are set after registration
+ * (src/bootstrap/kubelet-labels.ts, src/controllers/lifecycle/).
  */
-export function restrictedLabelError(key: string): string | undefined {
-  if (key === "karpenter.sh/nodepool" || key === "kubernetes.io/hostname")
-    return `label "${key}" is restricted`;
-  if (WellKnownLabelKeys.has(key) || betaWellKnown.has(key)) return undefined;
-  const domain = key.includes("/") ? (key.split("/")[0] ?? "") : "";
-  if (
-    domainExceptions.some((exception) => domain === exception || domain.endsWith(`.${exception}`))
-  )
-    return undefined;
-  const restricted = restrictedDomains.find((d) => domain === d || domain.endsWith(`.${d}`));
-  return restricted ? `label domain "${restricted}" is restricted` : undefined;
+export function restrictedLabelKeyError(key: string, use: LabelKeyUse): string | undefined {
+  if (key === "kubernetes.io/hostname") return 'label "kubernetes.io/hostname" is restricted';
+  if (key === "karpenter.sh/nodepool" && use !== "nodeClaimRequirement")
+    return 'label "karpenter.sh/nodepool" is restricted';
+  const domain = key.split("/", 1)[0] ?? "";
+  if (domain.endsWith("karpenter.sh") && !karpenterWellKnown.has(key))
+    return 'label domain "karpenter.sh" is restricted';
+  return undefined;
 }
-
-const betaWellKnown = new Set([
-  "beta.kubernetes.io/instance-type",
-  "failure-domain.beta.kubernetes.io/region",
-  "beta.kubernetes.io/os",
-  "beta.kubernetes.io/arch",
-  "failure-domain.beta.kubernetes.io/zone",
-]);
 
 /** Syntax errors of a label map at `path` (keys and values). */
 export function labelMapErrors(

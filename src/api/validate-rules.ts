@@ -8,7 +8,7 @@ import type { NodeClaim } from "./nodeclaim.ts";
 import type { NodePool } from "./nodepool.ts";
 import type { Pod, PodSpec } from "./pod.ts";
 import type { StaticNodeClass } from "./staticnodeclass.ts";
-import { labelMapErrors, restrictedLabelError } from "./validate-labels.ts";
+import { labelMapErrors, restrictedLabelKeyError } from "./validate-labels.ts";
 import { requirementErrors, taintErrors } from "./validate-requirements.ts";
 import { tolerationErrors } from "./validate-tolerations.ts";
 
@@ -19,7 +19,7 @@ export function nodePoolErrors(nodePool: NodePool): FieldError[] {
   const errors = [
     ...labelMapErrors(labels, "spec.template.metadata.labels"),
     ...Object.keys(labels ?? {}).flatMap((key) => {
-      const restricted = restrictedLabelError(key);
+      const restricted = restrictedLabelKeyError(key, "nodePoolLabel");
       return restricted
         ? [{ path: `spec.template.metadata.labels[${key}]`, message: restricted }]
         : [];
@@ -53,12 +53,11 @@ export function nodePoolErrors(nodePool: NodePool): FieldError[] {
 
 export function nodeClaimErrors(nodeClaim: NodeClaim): FieldError[] {
   return [
+    // A claim carries the karpenter.sh/nodepool label its pool gave it; only pools may not require it.
     ...requirementErrors(nodeClaim.spec.requirements, "spec.requirements", {
       karpenter: true,
-    }).filter(
-      // A claim carries the karpenter.sh/nodepool label its pool gave it; only pools may not require it.
-      (error) => !error.message.includes('"karpenter.sh/nodepool"'),
-    ),
+      use: "nodeClaimRequirement",
+    }),
     ...taintErrors(nodeClaim.spec.taints, "spec.taints"),
     ...quantityErrors(nodeClaim.status?.allocatable, "status.allocatable"),
     ...quantityErrors(nodeClaim.status?.capacity, "status.capacity"),

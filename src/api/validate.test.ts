@@ -65,7 +65,7 @@ describe("NodePool validation (Karpenter v1 CRD schema and CEL rules)", () => {
         },
       ),
       [
-        "spec.template.spec.requirements[0].values: operator Gt must have a single positive integer value",
+        "spec.template.spec.requirements[0].values: key karpenter.k8s.aws/instance-generation with operator Gt must have a single positive integer value",
       ],
     ],
     [
@@ -79,7 +79,7 @@ describe("NodePool validation (Karpenter v1 CRD schema and CEL rules)", () => {
         },
       ),
       [
-        "spec.template.spec.requirements[0].values: operator Lt must have a single positive integer value",
+        "spec.template.spec.requirements[0].values: key karpenter.k8s.aws/instance-cpu with operator Lt must have a single positive integer value",
       ],
     ],
     [
@@ -102,9 +102,9 @@ describe("NodePool validation (Karpenter v1 CRD schema and CEL rules)", () => {
       ],
     ],
     [
-      "kubernetes.io is a restricted label domain (CEL)",
+      "kubernetes.io keys are allowed since Karpenter v1.9.0 (kubernetes-sigs/karpenter#2586)",
       nodePool({}, { requirements: [{ key: "example.kubernetes.io/x", operator: "Exists" }] }),
-      ['spec.template.spec.requirements[0].key: label domain "kubernetes.io" is restricted'],
+      [],
     ],
     [
       "node.kubernetes.io is an allowed exception (LabelDomainExceptions)",
@@ -130,7 +130,7 @@ describe("NodePool validation (Karpenter v1 CRD schema and CEL rules)", () => {
       ['spec.template.spec.requirements[0].key: label "kubernetes.io/hostname" is restricted'],
     ],
     [
-      "k8s.io template labels are restricted",
+      "k8s.io template labels are allowed since v1.9.0 (kubernetes-sigs/karpenter#2586)",
       {
         ...nodePool(),
         spec: {
@@ -138,7 +138,7 @@ describe("NodePool validation (Karpenter v1 CRD schema and CEL rules)", () => {
           template: { ...nodePool().spec.template, metadata: { labels: { "x.k8s.io/a": "b" } } },
         },
       },
-      ['spec.template.metadata.labels[x.k8s.io/a]: label domain "k8s.io" is restricted'],
+      [],
     ],
     [
       "label values follow IsValidLabelValue",

@@ -1,6 +1,7 @@
-import type { NodeSelectorRequirement, Taint, Toleration } from "../api/pod.ts";
+import type { Taint, Toleration } from "../api/pod.ts";
 import { formatResourceAmount } from "../resources/resource-list.ts";
 import type { Reason, RequirementSource } from "../scheduling/reasons.ts";
+import type { NodeRequirement } from "../scheduling/requirement.ts";
 
 /** The one place a scheduling `Reason` becomes words. */
 export function renderReason(reason: Reason): string {
@@ -65,7 +66,7 @@ export function renderTaint(taint: Taint): string {
   return `${taint.key}${value}:${taint.effect}`;
 }
 
-export function renderRequirement(requirement: NodeSelectorRequirement): string {
+export function renderRequirement(requirement: NodeRequirement): string {
   const values = requirement.values ?? [];
   switch (requirement.operator) {
     case "In":
@@ -84,10 +85,14 @@ export function renderRequirement(requirement: NodeSelectorRequirement): string 
       return `${requirement.key} > ${values[0]}`;
     case "Lt":
       return `${requirement.key} < ${values[0]}`;
+    case "Gte":
+      return `${requirement.key} >= ${values[0]}`;
+    case "Lte":
+      return `${requirement.key} <= ${values[0]}`;
   }
 }
 
-function renderOffer(offered: NodeSelectorRequirement): string {
+function renderOffer(offered: NodeRequirement): string {
   if (offered.operator === "DoesNotExist") return `the target has no ${offered.key} label`;
   if (offered.operator === "In" && offered.values?.length === 1) {
     return `the target has ${offered.key}=${offered.values[0]}`;

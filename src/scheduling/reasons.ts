@@ -1,4 +1,5 @@
 import type { NodeSelectorRequirement, Taint, Toleration } from "../api/pod.ts";
+import type { NodeRequirement } from "./requirement.ts";
 
 /**
  * Why a pod cannot go somewhere: one discriminated union with stable codes, carrying typed
@@ -25,10 +26,10 @@ export type Reason =
       readonly code: "requirement_conflict";
       readonly source: RequirementSource;
       readonly key: string;
-      /** What the pod asks for on this key. */
-      readonly wanted: NodeSelectorRequirement;
+      /** What the pod asks for on this key (bounds as Karpenter keeps them: Gte/Lte). */
+      readonly wanted: NodeRequirement;
       /** What the target allows on this key (its label as `In [value]`, `DoesNotExist` when absent, or the pool's requirement). */
-      readonly offered: NodeSelectorRequirement;
+      readonly offered: NodeRequirement;
     }
   /** The pod selects a custom label that no requirement or template label of the pool defines (Karpenter's rule). */
   | { readonly code: "undefined_label"; readonly source: RequirementSource; readonly key: string }

@@ -4,15 +4,15 @@ import fc from "fast-check";
 import type { NodeSelectorRequirement } from "../api/pod.ts";
 import { WellKnownLabelKeys } from "../api/wellknown.ts";
 import { labelMatches } from "./node-affinity.ts";
-import { Requirement } from "./requirement.ts";
+import { type NodeRequirement, Requirement, type RequirementOperator } from "./requirement.ts";
 import { Requirements } from "./requirements.ts";
 
-const req = (key: string, operator: NodeSelectorRequirement["operator"], ...values: string[]) =>
-  ({ key, operator, ...(values.length > 0 && { values }) }) as NodeSelectorRequirement;
+const req = (key: string, operator: RequirementOperator, ...values: string[]) =>
+  ({ key, operator, ...(values.length > 0 && { values }) }) as NodeRequirement;
 
 // Rows cite Karpenter pkg/scheduling/requirement.go (Has, Intersection, Operator).
 describe("Requirement: one key", () => {
-  const rows: [string, NodeSelectorRequirement, string, boolean][] = [
+  const rows: [string, NodeRequirement, string, boolean][] = [
     ["In admits its values", req("k", "In", "a", "b"), "a", true],
     ["In rejects others", req("k", "In", "a"), "c", false],
     ["NotIn admits others", req("k", "NotIn", "a"), "b", true],
@@ -25,6 +25,20 @@ describe("Requirement: one key", () => {
     ["Gt -1 admits 0", req("k", "Gt", "-1"), "0", true],
     ["Lt is strictly less", req("k", "Lt", "5"), "5", false],
     ["Lt admits a smaller integer", req("k", "Lt", "5"), "4", true],
+    // Gte/Lte: inclusive bounds (kubernetes-sigs/karpenter#2674, v1.9.0).
+    ["Gte admits its bound", req("k", "Gte", "4"), "4", true],
+    ["Gte admits a larger integer", req("k", "Gte", "4"), "5", true],
+    ["Gte rejects a smaller integer", req("k", "Gte", "4"), "3", false],
+    ["Gte never admits a non-integer value (withinBounds)", req("k", "Gte", "4"), "4a", false],
+    ["Lte admits its bound", req("k", "Lte", "4"), "4", true],
+    ["Lte rejects a larger integer", req("k", "Lte", "4"), "5", false],
+    ["Lte admits a smaller integer", req("k", "Lte", "4"), "0", true],
+    // Values parse as strconv.Atoi does: a sign and leading zeros are fine, beyond int64 is not.
+    ["a value with leading zeros is that integer", req("k", "Gte", "4"), "0004", true],
+    ["a value with a plus sign is that integer", req("k", "Gte", "4"), "+4", true],
+    ["a value beyond int64 is not an integer", req("k", "Gte", "4"), "9223372036854775808", false],
+    ["int64's largest value is", req("k", "Gte", "4"), "9223372036854775807", true],
+    ["Gt of the largest int admits nothing", req("k", "Gt", "9223372036854775807"), "1", false],
   ];
   for (const [rule, raw, value, expected] of rows) {
     it(rule, () => assert.equal(Requirement.from(raw).has(value), expected));
@@ -40,6 +54,67 @@ describe("Requirement: one key", () => {
       Requirement.from(req("k", "Lt", "5")),
     );
     assert.equal(none.operator, "DoesNotExist");
+  });
+  // Karpenter's Intersection: Gt N is Gte N+1 and Lt N is Lte N-1, bounds combine by max/min, and
+  // crossed bounds (gte > lte) leave DoesNotExist.
+  const bounded: [string, NodeRequirement[], string[], string[]][] = [
+    ["Gte 4 ∩ Lt 8 is 4..7", [req("k", "Gte", "4"), req("k", "Lt", "8")], ["4", "7"], ["3", "8"]],
+    ["Gt 3 ∩ Gte 4 is Gte 4", [req("k", "Gt", "3"), req("k", "Gte", "4")], ["4", "99"], ["3"]],
+    ["Gt 4 ∩ Gte 4 is Gte 5", [req("k", "Gt", "4"), req("k", "Gte", "4")], ["5"], ["4"]],
+    ["Lte 4 ∩ Gte 4 is exactly 4", [req("k", "Lte", "4"), req("k", "Gte", "4")], ["4"], ["3", "5"]],
+    ["Lt 5 ∩ Lte 4 is Lte 4", [req("k", "Lt", "5"), req("k", "Lte", "4")], ["4", "-3"], ["5"]],
+    ["Lte 6 ∩ Lt 6 is Lte 5", [req("k", "Lte", "6"), req("k", "Lt", "6")], ["5"], ["6"]],
+    [
+      "In ∩ Gte keeps the values within the bound",
+      [req("k", "In", "2", "4", "8", "x"), req("k", "Gte", "4")],
+      ["4", "8"],
+      ["2", "x"],
+    ],
+    [
+      "NotIn ∩ Gte excludes both",
+      [req("k", "NotIn", "5"), req("k", "Gte", "4")],
+      ["4", "6"],
+      ["3", "5"],
+    ],
+    ["Exists ∩ Lte is Lte", [req("k", "Exists"), req("k", "Lte", "4")], ["4"], ["5", "x"]],
+  ];
+  for (const [rule, raw, admitted, rejected] of bounded) {
+    it(rule, () => {
+      const both = Requirements.from(raw).get("k");
+      for (const value of admitted) assert.ok(both?.has(value), `admits ${value}`);
+      for (const value of rejected) assert.ok(!both?.has(value), `rejects ${value}`);
+    });
+  }
+  const empty: [string, NodeRequirement[]][] = [
+    ["Gte 5 ∩ Lte 4 is empty: DoesNotExist", [req("k", "Gte", "5"), req("k", "Lte", "4")]],
+    ["Gt 4 ∩ Lte 4 is empty: DoesNotExist", [req("k", "Gt", "4"), req("k", "Lte", "4")]],
+    ["In ∩ Gte with no value in range is empty", [req("k", "In", "1", "2"), req("k", "Gte", "3")]],
+    ["Gte ∩ DoesNotExist is DoesNotExist", [req("k", "Gte", "3"), req("k", "DoesNotExist")]],
+  ];
+  for (const [rule, raw] of empty) {
+    it(rule, () => assert.equal(Requirements.from(raw).get("k")?.operator, "DoesNotExist"));
+  }
+  it("In ∩ Gte is a plain set: the bounds go (Intersection removes them for concrete sets)", () => {
+    const both = Requirements.from([req("k", "In", "4", "8"), req("k", "Gte", "5")]);
+    assert.deepEqual(both.toNodeSelectorRequirements(), [req("k", "In", "8")]);
+  });
+  it("bounds serialise as Gte/Lte, as Karpenter writes them (BoundedNodeSelectorRequirements)", () => {
+    const both = Requirements.from([
+      req("k", "Gt", "3"),
+      req("k", "Lt", "8"),
+      req("k", "NotIn", "5"),
+    ]);
+    assert.deepEqual(both.toNodeSelectorRequirements(), [
+      req("k", "NotIn", "5"),
+      req("k", "Gte", "4"),
+      req("k", "Lte", "7"),
+    ]);
+  });
+  it("anyValue is the smallest admitted integer within the bounds", () => {
+    const r = Requirements.from([req("k", "Gte", "4"), req("k", "NotIn", "4", "5")]).get("k");
+    assert.equal(r?.anyValue(), "6");
+    assert.equal(Requirement.from(req("k", "Lte", "-2")).anyValue(), "-2");
+    assert.equal(Requirement.from(req("k", "Exists")).anyValue(), undefined);
   });
   it("In ∩ NotIn removes the excluded values", () => {
     const r = Requirement.from(req("k", "In", "a", "b")).intersect(
@@ -97,6 +172,25 @@ describe("Requirements.compatible: node side against pod side", () => {
       assert.equal(pool.isCompatible(pod, WellKnownLabelKeys), codes.length === 0);
     });
   }
+  it("a pool's Gte bound against a pod's In: compatible within, a conflict outside", () => {
+    const cpu = "karpenter.k8s.aws/instance-cpu";
+    const bounded = Requirements.from([req(cpu, "Gte", "4"), req(cpu, "Lte", "16")]);
+    const within = Requirements.from([req(cpu, "In", "4", "32")]);
+    const outside = Requirements.from([req(cpu, "In", "2", "32")]);
+    assert.deepEqual(bounded.compatible(within, WellKnownLabelKeys, "nodeAffinity"), []);
+    const [conflict] = bounded.compatible(outside, WellKnownLabelKeys, "nodeAffinity");
+    assert.equal(conflict?.code, "requirement_conflict");
+    assert.deepEqual(
+      conflict?.code === "requirement_conflict" && conflict.offered,
+      req(cpu, "Gte", "4"),
+    );
+  });
+  it("a pod's Gt against a pool's Lte: no integer in between is a conflict", () => {
+    const pool = Requirements.from([req("k", "Lte", "4")]);
+    const pod = Requirements.from([req("k", "Gt", "4")]);
+    assert.equal(pool.isCompatible(pod, new Set(["k"])), false);
+    assert.equal(pool.isCompatible(Requirements.from([req("k", "Gt", "3")]), new Set(["k"])), true);
+  });
   it("NotIn on both sides is satisfied by a node without the label", () => {
     const node = Requirements.from([req("k", "NotIn", "a")]);
     assert.deepEqual(
@@ -133,10 +227,10 @@ describe("requirements algebra properties", () => {
     }),
     fc.record({
       key: fc.constantFrom(...keys),
-      operator: fc.constantFrom("Gt", "Lt"),
+      operator: fc.constantFrom("Gt", "Lt", "Gte", "Lte"),
       values: fc.tuple(fc.constantFrom("0", "1", "2", "3")),
     }),
-  ) as fc.Arbitrary<NodeSelectorRequirement>;
+  ) as fc.Arbitrary<NodeRequirement>;
   const set = fc.array(requirement, { maxLength: 3 });
   // Every assignment of labels over the small domain, "absent" included.
   const assignments = [undefined, ...values].flatMap((a) =>
@@ -149,8 +243,16 @@ describe("requirements algebra properties", () => {
         ? r.operator === "NotIn" || r.operator === "DoesNotExist"
         : r.has(value);
     });
-  const admitsRaw = (raw: NodeSelectorRequirement[], labels: Record<string, string | undefined>) =>
-    raw.every((r) => labelMatches(r, labels[r.key]));
+  // The oracle: apimachinery's selector for core/v1 operators; Gte/Lte compared directly.
+  const matches = (r: NodeRequirement, value: string | undefined) => {
+    if (r.operator !== "Gte" && r.operator !== "Lte")
+      return labelMatches(r as NodeSelectorRequirement, value);
+    if (value === undefined || !/^\d+$/.test(value)) return false;
+    const bound = Number(r.values?.[0]);
+    return r.operator === "Gte" ? Number(value) >= bound : Number(value) <= bound;
+  };
+  const admitsRaw = (raw: NodeRequirement[], labels: Record<string, string | undefined>) =>
+    raw.every((r) => matches(r, labels[r.key]));
 
   it("Requirements admit exactly the label sets the raw selector admits (present values)", () => {
     fc.assert(

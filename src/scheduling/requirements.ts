@@ -1,8 +1,5 @@
-import type { NodeSelectorRequirement } from "../api/pod.ts";
 import type { Reason, RequirementSource } from "./reasons.ts";
-import { Requirement } from "./requirement.ts";
-
-export type NodePoolRequirement = NodeSelectorRequirement & { readonly minValues?: number };
+import { type NodeRequirement, Requirement } from "./requirement.ts";
 
 /**
  * A set of per-key requirements, Karpenter's scheduling.Requirements: used for NodePools, pods,
@@ -20,7 +17,7 @@ export class Requirements {
   static readonly empty = new Requirements(new Map());
 
   /** Several requirements on one key intersect, as they are ANDed in a term. */
-  static from(requirements: readonly NodePoolRequirement[]): Requirements {
+  static from(requirements: readonly NodeRequirement[]): Requirements {
     const byKey = new Map<string, Requirement>();
     for (const raw of requirements) {
       const requirement = Requirement.from(raw);
@@ -147,7 +144,7 @@ export class Requirements {
     return labels;
   }
 
-  toNodeSelectorRequirements(): NodeSelectorRequirement[] {
+  toNodeSelectorRequirements(): NodeRequirement[] {
     return [...this.#byKey.keys()]
       .sort()
       .flatMap((key) => this.#byKey.get(key)?.toNodeSelectorRequirements() ?? []);
@@ -167,9 +164,6 @@ function absenceAllowed(requirement: Requirement): boolean {
 }
 
 /** One node-selector requirement that stands for the whole (the first of its parts). */
-function single(requirement: Requirement): NodeSelectorRequirement {
-  const parts = requirement.toNodeSelectorRequirements();
-  return parts.length === 1
-    ? (parts[0] as NodeSelectorRequirement)
-    : { ...(parts[0] as NodeSelectorRequirement) };
+function single(requirement: Requirement): NodeRequirement {
+  return requirement.toNodeSelectorRequirements()[0] as NodeRequirement;
 }
