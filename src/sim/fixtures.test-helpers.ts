@@ -68,3 +68,34 @@ export function eventIndex(result: SimulationResult, kind: string, object?: RegE
     (e) => e.kind === kind && (object === undefined || object.test(e.object)),
   );
 }
+
+/**
+ * What became of each replace command: how many pods its nodes' drain evicted, how many the plan
+ * moved to nodes that stay, and how many the replacements received in that same instant (their
+ * successors' Scheduled events). A replacement that receives fewer is deleted empty or underused.
+ */
+export function replacementOutcomes(result: SimulationResult) {
+  const events = result.events;
+  return events.flatMap((command, i) => {
+    if (command.kind !== "DisruptionReplace") return [];
+    const claims = /launching (.+) first/.exec(command.message)?.[1]?.split(", ") ?? [];
+    const nodes = claims.map(
+      (claim) =>
+        events
+          .find((e) => e.kind === "NodeRegistered" && e.object === `NodeClaim/${claim}`)
+          ?.message.replace(/^as /, "") ?? "",
+    );
+    const drained = events.find((e, j) => j > i && e.kind === "PodEvicted")?.t;
+    const at = (kind: string) =>
+      events.filter((e, j) => j > i && e.kind === kind && e.t === drained);
+    return [
+      {
+        t: command.t,
+        nodes,
+        evicted: at("PodEvicted").length,
+        moved: Number(/(\d+) pods? fits? on other nodes/.exec(command.message)?.[1] ?? 0),
+        received: at("Scheduled").filter((e) => nodes.some((n) => e.message.endsWith(n))).length,
+      },
+    ];
+  });
+}

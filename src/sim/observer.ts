@@ -31,9 +31,14 @@ export class Observer {
   readonly #events: SimulationEvent[] = [];
   readonly #violations: Violation[] = [];
   readonly #samples: Sample[] = [];
-  readonly #createdAt = new Map<string, number>();
+  /** Pods created and not yet bound, with when they were created (ms of virtual time). */
+  readonly #waitingSince = new Map<string, number>();
+  /** Live pods that have been bound: an update to one is not a new pod. */
+  readonly #ran = new Set<string>();
+  /** How long each pod waited: until bound, deleted unbound, or the end of the run. */
   readonly #pendingSeconds: number[] = [];
-  readonly #everBound = new Set<string>();
+  #created = 0;
+  #deletedWhilePending = 0;
   readonly #orphanSince = new Map<string, number>();
   #maxPending = 0;
   #peakNodes = 0;
@@ -58,18 +63,37 @@ export class Observer {
     }
   }
 
-  /** A pod was created (DaemonSet pods follow the nodes and are not counted). */
+  /**
+   * A pod was written; the first write of a name not live already is a new pod (a StatefulSet's
+   * pod recreated under its old name is a new pod too). DaemonSet pods follow the nodes and are
+   * not counted; a pod created already bound never waited.
+   */
   created(pod: Pod): void {
     const key = podKey(pod);
-    if (!this.#createdAt.has(key) && !isDaemonPod(pod))
-      this.#createdAt.set(key, this.#clock.elapsed());
+    if (isDaemonPod(pod) || this.#waitingSince.has(key) || this.#ran.has(key)) return;
+    this.#created++;
+    if (pod.spec.nodeName) this.#ran.add(key);
+    else this.#waitingSince.set(key, this.#clock.elapsed());
   }
 
-  /** A pod was bound at `now` (ms of virtual time). */
+  /** A pod was bound at `now` (ms of virtual time): it waited from its creation until now. */
   bound(key: string, now: number): void {
-    this.#everBound.add(key);
-    const created = this.#createdAt.get(key);
-    if (created !== undefined) this.#pendingSeconds.push((now - created) / 1000);
+    const since = this.#waitingSince.get(key);
+    this.#ran.add(key);
+    if (since === undefined) return;
+    this.#waitingSince.delete(key);
+    this.#pendingSeconds.push((now - since) / 1000);
+  }
+
+  /** A pod was deleted: one never bound waited until now and never ran. */
+  deleted(pod: Pod): void {
+    const key = podKey(pod);
+    this.#ran.delete(key);
+    const since = this.#waitingSince.get(key);
+    if (since === undefined) return;
+    this.#waitingSince.delete(key);
+    this.#pendingSeconds.push((this.#clock.elapsed() - since) / 1000);
+    this.#deletedWhilePending++;
   }
 
   pending(count: number): void {
@@ -126,7 +150,7 @@ export class Observer {
     );
     for (const pod of pendingPods) {
       const key = podKey(pod);
-      const since = this.#createdAt.get(key) ?? now;
+      const since = this.#waitingSince.get(key) ?? now;
       if (now - since > PendingBoundMs && !unschedulable.has(key))
         this.breach([
           {
@@ -163,8 +187,12 @@ export class Observer {
   }): SimulationResult {
     const cost = this.#cloud.cost(this.#clock.now().getTime());
     const instances = this.#cloud.all();
-    const pods = this.#store.listNow("Pod").filter((p) => !isDaemonPod(p));
-    const seconds = [...this.#pendingSeconds].sort((a, b) => a - b);
+    // Pods still waiting at the end waited for the whole rest of the run.
+    const end = this.#clock.elapsed();
+    const seconds = [
+      ...this.#pendingSeconds,
+      ...[...this.#waitingSince.values()].map((since) => (end - since) / 1000),
+    ].sort((a, b) => a - b);
     return {
       apiVersion: "carpool.dev/v1alpha1",
       kind: "SimulationResult",
@@ -173,12 +201,11 @@ export class Observer {
       summary: {
         duration: formatGoDuration(run.durationMs),
         pods: {
-          created: this.#createdAt.size,
+          created: this.#created,
           maxPending: this.#maxPending,
           pendingSecondsP50: percentile(seconds, 0.5),
           pendingSecondsP99: percentile(seconds, 0.99),
-          neverScheduled: pods.filter((p) => !this.#everBound.has(podKey(p)) && !p.spec.nodeName)
-            .length,
+          neverScheduled: this.#waitingSince.size + this.#deletedWhilePending,
         },
         nodes: {
           launched: instances.length,

@@ -18,8 +18,13 @@ export interface SimulationSummary {
   readonly pods: {
     readonly created: number;
     readonly maxPending: number;
+    /**
+     * Over every pod that was pending: the time until it was bound, or until it was deleted
+     * unbound, or until the run ended.
+     */
     readonly pendingSecondsP50: number;
     readonly pendingSecondsP99: number;
+    /** Pods that never ran: still pending at the end, or deleted while pending (scaled away). */
     readonly neverScheduled: number;
   };
   readonly nodes: {

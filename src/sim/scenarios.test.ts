@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { replacementOutcomes } from "./fixtures.test-helpers.ts";
 import { loadScenario } from "./scenario.ts";
 import { simulate } from "./simulation.ts";
 
@@ -16,6 +17,15 @@ describe("the bundled scenarios", () => {
     assert.equal(result.summary.pods.neverScheduled, 0);
     assert.ok(result.summary.nodes.final < result.summary.nodes.peak / 2);
     assert.ok(result.summary.disruptions.Empty + result.summary.disruptions.Underutilized > 0);
+  });
+  it("eks-daily-traffic: every consolidation replacement gets the pods it was launched for", async () => {
+    // Karpenter launches a replacement only for pods its simulation places there; were they bound
+    // elsewhere, it would be deleted empty minutes later (the demo once did that twice).
+    const outcomes = replacementOutcomes(await run("eks-daily-traffic"));
+    assert.ok(outcomes.length >= 1);
+    for (const o of outcomes) {
+      assert.equal(o.received, o.evicted - o.moved, JSON.stringify(o));
+    }
   });
   it("gpu-batch-burst: the GPU pool stays within its limit and goes back to nothing", async () => {
     const result = await run("gpu-batch-burst");

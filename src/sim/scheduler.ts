@@ -8,6 +8,13 @@ import { TopologyIndex } from "../scheduling/topology-index.ts";
 import { type ExistingCapacity, existingCapacity } from "../solver/existing-capacity.ts";
 import { existingFitReasons } from "../solver/fit-existing.ts";
 import { pendingPod } from "../solver/pending-pod.ts";
+import {
+  balancedAllocationScore,
+  leastAllocatedScore,
+  type ScoredNode,
+  ScoreWeights,
+  topologySpreadScores,
+} from "./scheduler-scores.ts";
 import type { InMemoryClusterStore } from "./store.ts";
 
 const noVolumes = { claims: new Map(), volumes: new Map(), storageClasses: new Map() };
@@ -15,7 +22,7 @@ const noVolumes = { claims: new Map(), volumes: new Map(), storageClasses: new M
 /**
  * A kube-scheduler stand-in: binds pending pods, highest priority first, to Ready nodes with the
  * same predicates the solver uses (taints, node affinity, resources, host ports, pod affinity,
- * topology spread), scoring as NodeResourcesFit's default LeastAllocated does. PreferNoSchedule
+ * topology spread), scoring as the default profile does (scheduler-scores.ts). PreferNoSchedule
  * taints and ScheduleAnyway constraints only score in kube-scheduler, so they do not filter here.
  */
 export class SchedulerStandIn {
@@ -67,13 +74,26 @@ function bestNode(
   const filtered = schedulerView(pod);
   const pending = pendingPod(filtered, noVolumes);
   const attempt = { pending, pod: filtered, requirements: podRequirements(filtered) };
+  const feasible = capacities.filter(
+    (capacity) =>
+      fitsResources(pending.requests, capacity.allocatable, capacity.used) &&
+      existingFitReasons(capacity, attempt, index, () => [], false).length === 0,
+  );
+  const scored = feasible.map((capacity) => ({
+    node: { name: capacity.name, labels: capacity.labels, taints: capacity.taints },
+    allocatable: capacity.allocatable,
+    used: capacity.used,
+  }));
+  const spread = topologySpreadScores(pod, scored, index);
   let best: { capacity: ExistingCapacity; score: number } | undefined;
-  for (const capacity of capacities) {
-    if (!fitsResources(pending.requests, capacity.allocatable, capacity.used)) continue;
-    if (existingFitReasons(capacity, attempt, index, () => [], false).length > 0) continue;
-    const score = leastAllocated(pending.requests, capacity);
+  feasible.forEach((capacity, i) => {
+    const node = scored[i] as ScoredNode;
+    const score =
+      ScoreWeights.fit * leastAllocatedScore(pending.requests, node) +
+      ScoreWeights.balanced * balancedAllocationScore(pending.requests, node) +
+      ScoreWeights.spread * (spread[i] ?? 0);
     if (best === undefined || score > best.score) best = { capacity, score };
-  }
+  });
   return best?.capacity;
 }
 
@@ -92,18 +112,6 @@ function schedulerView(pod: Pod): Pod {
       ),
     },
   };
-}
-
-/** NodeResourcesFit LeastAllocated: the mean free fraction of cpu and memory after the pod. */
-function leastAllocated(requests: Record<string, number>, capacity: ExistingCapacity): number {
-  let score = 0;
-  for (const resource of ["cpu", "memory"]) {
-    const allocatable = capacity.allocatable[resource] ?? 0;
-    if (allocatable <= 0) continue;
-    const used = (capacity.used[resource] ?? 0) + (requests[resource] ?? 0);
-    score += (allocatable - used) / allocatable;
-  }
-  return score / 2;
 }
 
 function isPending(pod: Pod): boolean {

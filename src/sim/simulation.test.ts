@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { instanceType } from "../solver/fixtures.test-helpers.ts";
-import { catalog, deployment, eventIndex, pool, run } from "./fixtures.test-helpers.ts";
+import {
+  catalog,
+  deployment,
+  eventIndex,
+  pool,
+  replacementOutcomes,
+  run,
+} from "./fixtures.test-helpers.ts";
 
 describe("simulation: provisioning and lifecycle", () => {
   it("pending pods get nodes: batch (1 s idle), launch 40 s, register 20 s, then bound", async () => {
@@ -62,6 +69,38 @@ describe("simulation: provisioning and lifecycle", () => {
   });
 });
 
+describe("simulation: pending-time summary", () => {
+  const limited = { ...pool(), spec: { ...pool().spec, limits: { cpu: "8" } } };
+  it("pods that waited at a pool limit and were scaled away count as never scheduled, with their wait", async () => {
+    // Karpenter's limits.cpu stops launches at 8 cpu: 8 of 10 one-cpu pods run, 2 wait until the
+    // scale-down to 8 deletes them (a ReplicaSet deletes unscheduled pods first).
+    const result = await run({
+      duration: "1h",
+      objects: [limited, ...catalog, deployment("web", 10, "1")],
+      events: [
+        {
+          at: "30m",
+          scale: { kind: "Deployment", namespace: "default", name: "web", replicas: 8 },
+        },
+      ],
+    });
+    assert.equal(result.summary.pods.created, 10);
+    assert.equal(result.summary.pods.neverScheduled, 2);
+    assert.equal(result.summary.pods.pendingSecondsP50, 61);
+    assert.equal(result.summary.pods.pendingSecondsP99, 1800);
+    // Reported unschedulable (pool limit) all along, so they are not pending_too_long breaches.
+    assert.deepEqual(result.violations, []);
+  });
+  it("a pod still pending when the run ends waited until the end", async () => {
+    const result = await run({
+      duration: "1h",
+      objects: [limited, ...catalog, deployment("web", 9, "1")],
+    });
+    assert.equal(result.summary.pods.neverScheduled, 1);
+    assert.equal(result.summary.pods.pendingSecondsP99, 3600);
+  });
+});
+
 describe("simulation: disruption", () => {
   it("nodes are removed after scale-down (emptiness)", async () => {
     const result = await run({
@@ -104,6 +143,38 @@ describe("simulation: disruption", () => {
       "the replacement is initialized before the old node terminates",
     );
     assert.ok(result.summary.cost.finalHourly < 0.18);
+    assert.deepEqual(result.violations, []);
+  });
+  it("a replacement receives the pods it was launched for (ScheduleAnyway spread scored as kube-scheduler does)", async () => {
+    // Karpenter's scheduling simulation holds ScheduleAnyway constraints as required until it must
+    // relax them, so it launches replacements in the zones the spread asks for; kube-scheduler's
+    // PodTopologySpread scores those zones highest (weight 2), so the evicted pods land there.
+    const spread = {
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: "topology.kubernetes.io/zone",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: { app: "web" } },
+        },
+      ],
+    };
+    const result = await run({
+      duration: "1h",
+      objects: [pool(), ...catalog, deployment("web", 20, "500m", spread)],
+      events: [
+        {
+          at: "20m",
+          scale: { kind: "Deployment", namespace: "default", name: "web", replicas: 9 },
+        },
+      ],
+    });
+    const outcomes = replacementOutcomes(result);
+    assert.ok(outcomes.length >= 1, "expected a replace command");
+    for (const o of outcomes) {
+      assert.equal(o.received, o.evicted - o.moved, JSON.stringify(o));
+    }
+    assert.equal(result.samples.at(-1)?.runningPods, 9);
     assert.deepEqual(result.violations, []);
   });
   it("do-not-disrupt pods keep their node; consolidation waits 15 s and checks again", async () => {

@@ -18,6 +18,7 @@ import { UnavailableOfferings } from "../controllers/lifecycle/unavailable-offer
 import { Batcher } from "../controllers/provisioning/batcher.ts";
 import { Provisioner } from "../controllers/provisioning/provisioner.ts";
 import { Termination } from "../controllers/termination/termination.ts";
+import { isProtected } from "../disruption/do-not-disrupt.ts";
 import { parseDuration } from "../disruption/duration.ts";
 import type { InterruptionNotice } from "../ports/interruption-queue.ts";
 import { SimulatedCloud } from "./cloud.ts";
@@ -126,7 +127,7 @@ class Simulation {
     this.#store.onChange = (kind, object, deleted) => this.#onChange(kind, object, deleted);
     // Evictions are graceful: a pod protected by karpenter.sh/do-not-disrupt is never evicted.
     this.#store.onEvict = (pod) => {
-      if (pod.metadata.annotations?.["karpenter.sh/do-not-disrupt"] === "true")
+      if (isProtected(pod, this.#engine.now().getTime()))
         this.#observer.breach([
           {
             invariant: "protected_pod_disrupted",
@@ -195,8 +196,11 @@ class Simulation {
         pod.metadata.name ?? "",
         pod.metadata.namespace ?? "default",
       );
-      const node = this.#store.getNow("Node", stored?.spec.nodeName ?? "");
+      const nodeName = stored?.spec.nodeName ?? "";
+      const node = this.#store.getNow("Node", nodeName);
       if (node !== undefined) this.#observer.breach(bindingBreaches(pod, node));
+      // kube-scheduler's Scheduled event: where each pod went, evicted pods' successors included.
+      this.#observer.event("Scheduled", `Pod/${key}`, `assigned to Node/${nodeName}`);
       this.#observer.bound(key, now);
       this.#unschedulable.delete(key);
       const duration = pod.metadata.annotations?.[PodDurationAnnotation];
@@ -272,7 +276,10 @@ class Simulation {
   #onChange(kind: string, object: KnownObject, deleted: boolean): void {
     if (kind === "Pod" && (object as Pod).spec.nodeName && !isDaemonPod(object as Pod))
       this.#podEventNodes.add((object as Pod).spec.nodeName ?? "");
-    if (kind === "Pod" && !deleted) this.#observer.created(object as Pod);
+    if (kind === "Pod") {
+      if (deleted) this.#observer.deleted(object as Pod);
+      else this.#observer.created(object as Pod);
+    }
     if (kind === "NodeClaim" && !deleted) this.#watchLaunch(object as NodeClaim);
     if ((kind === "NodeClaim" || kind === "Node") && deleted) this.#batched = new Set();
     this.#kick();
