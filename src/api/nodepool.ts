@@ -72,7 +72,11 @@ export const NodePoolSpecSchema = Type.Object({
     Type.Object({
       consolidateAfter: Type.Optional(Type.String({ pattern: DurationOrNeverPattern })),
       consolidationPolicy: Type.Optional(
-        Type.Union([Type.Literal("WhenEmpty"), Type.Literal("WhenEmptyOrUnderutilized")]),
+        Type.Union([
+          Type.Literal("WhenEmpty"),
+          Type.Literal("WhenEmptyOrUnderutilized"),
+          Type.Literal("Balanced"),
+        ]),
       ),
       budgets: Type.Optional(Type.Array(BudgetSchema, { maxItems: 50 })),
     }),

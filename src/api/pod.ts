@@ -206,6 +206,8 @@ export const PodStatusSchema = Type.Object({
   phase: Type.Optional(Type.String()),
   conditions: Type.Optional(Type.Array(ConditionSchema)),
   nominatedNodeName: Type.Optional(Type.String()),
+  /** When the kubelet acknowledged the pod (RFC 3339); karpenter.sh/do-not-disrupt durations count from it. */
+  startTime: Type.Optional(Type.String()),
 });
 
 export const PodSchema = Type.Object({

@@ -4,7 +4,16 @@ import { CapacityTypes } from "../api/wellknown.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
 import { type ClusterSnapshot, podKey } from "../cluster/snapshot.ts";
 import type { PlannedNodeClaim } from "../solver/plan.ts";
+import {
+  BalancedThreshold,
+  canPassThreshold,
+  evaluateMove,
+  type PoolTotals,
+  poolTotals,
+  type ScoredNode,
+} from "./balanced.ts";
 import { allowedDisruptions } from "./budgets.ts";
+import { isProtected, podProtection } from "./do-not-disrupt.ts";
 import { driftOf } from "./drift.ts";
 import { parseDuration } from "./duration.ts";
 import {
@@ -96,6 +105,8 @@ class Disruption {
   /** Per pool: its nodes at the start, and how many are disrupting (before and by this plan). */
   readonly #poolNodes = new Map<string, number>();
   readonly #poolDisrupting = new Map<string, number>();
+  /** Balanced pools' cost and disruption over their candidates, taken once per pass as Karpenter does. */
+  #balancedTotals: ReadonlyMap<string, PoolTotals> = new Map();
 
   constructor(snapshot: ClusterSnapshot, catalog: Catalog, options: DisruptionOptions) {
     this.#model = new ClusterModel(snapshot, catalog);
@@ -116,6 +127,11 @@ class Disruption {
   run(): DisruptionResult {
     const start = this.#model.nodes();
     const costBeforeMicro = sumMicro(start.map((n) => n.price ?? 0));
+    this.#balancedTotals = poolTotals(
+      this.#managed()
+        .filter((n) => this.#gracefulBlock(n) === undefined)
+        .map((n) => this.#scored(n)),
+    );
     for (const method of [
       () => this.#emptiness(),
       () => this.#drift(),
@@ -212,7 +228,7 @@ class Disruption {
       const waiting: Pod[] = [];
       for (const pod of node.pods.filter(isReschedulable)) {
         const check = this.#pdbs.check([pod]);
-        if (doNotDisrupt(pod) || !check.ok) waiting.push(pod);
+        if (isProtected(pod, this.#now.getTime()) || !check.ok) waiting.push(pod);
         else this.#pdbs.commit(check.consumes);
       }
       const repack = this.#model.repack([node]);
@@ -274,6 +290,11 @@ class Disruption {
         this.#block(node.name, block);
         continue;
       }
+      const hopeless = this.#balancedDeleteBlock(node);
+      if (hopeless !== undefined) {
+        this.#block(node.name, hopeless);
+        continue;
+      }
       const outcome = this.#consolidate([node]);
       if (!outcome.ok) {
         this.#block(node.name, outcome.block);
@@ -308,6 +329,25 @@ class Disruption {
    * (its options cut to those cheaper), and spot-to-spot only as Karpenter allows it.
    */
   #consolidate(nodes: readonly ModelNode[]): Consolidation {
+    const outcome = this.#consolidation(nodes);
+    if (!outcome.ok) return outcome;
+    const savings =
+      nodes.reduce((sum, n) => sum + (n.price ?? 0), 0) -
+      outcome.replacements.reduce((sum, r) => sum + r.totalPrice, 0);
+    const score = evaluateMove(
+      nodes.map((n) => this.#scored(n)),
+      savings,
+      (pool) => this.#isBalanced(pool),
+      this.#balancedTotals,
+    );
+    if (score === undefined || score.approved) return outcome;
+    return {
+      ok: false,
+      block: { code: "balanced_rejected", threshold: BalancedThreshold, deleteOnly: false, ...score },
+    };
+  }
+
+  #consolidation(nodes: readonly ModelNode[]): Consolidation {
     const only = nodes.length === 1 ? nodes[0] : undefined;
     if (only?.price !== undefined) {
       // Cheap first: a node whose pods need a new node no cheaper than itself stays.
@@ -436,9 +476,15 @@ class Disruption {
     const live = node.pods.filter(
       (p) => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed",
     );
-    const protectedPod = live.find(doNotDisrupt);
-    if (protectedPod !== undefined)
-      return { code: "pod_do_not_disrupt", pod: podKey(protectedPod) };
+    for (const pod of live) {
+      const protection = podProtection(pod, this.#now.getTime());
+      if (protection.active)
+        return {
+          code: "pod_do_not_disrupt",
+          pod: podKey(pod),
+          ...(protection.until !== undefined && { until: protection.until }),
+        };
+    }
     const check = this.#pdbs.check(node.pods.filter(isReschedulable));
     if (!check.ok) return { code: "eviction", refusal: check.refusal };
     return undefined;
@@ -463,6 +509,33 @@ class Disruption {
     if (node.price === undefined && pods > 0)
       return { code: "price_unknown", instanceType: node.instanceType };
     return undefined;
+  }
+
+  /** A node as Balanced scores it: its pool, price and the eviction costs of the pods it would move. */
+  #scored(node: ModelNode): ScoredNode {
+    return {
+      pool: node.pool?.metadata.name ?? "",
+      price: node.price,
+      podCosts: node.pods.filter(isReschedulable).map(evictionCost),
+    };
+  }
+
+  #isBalanced(pool: string): boolean {
+    return (
+      this.#model.snapshot.nodePools.find((p) => p.metadata.name === pool)?.spec.disruption
+        ?.consolidationPolicy === "Balanced"
+    );
+  }
+
+  /** Karpenter's CanPassThreshold: a Balanced node whose outright delete would be rejected is skipped. */
+  #balancedDeleteBlock(node: ModelNode): BlockReason | undefined {
+    const scored = this.#scored(node);
+    if (!this.#isBalanced(scored.pool)) return undefined;
+    const totals = this.#balancedTotals.get(scored.pool);
+    if (canPassThreshold(scored, totals)) return undefined;
+    const score = evaluateMove([scored], scored.price ?? 0, () => true, this.#balancedTotals);
+    if (score === undefined) return undefined;
+    return { code: "balanced_rejected", threshold: BalancedThreshold, deleteOnly: true, ...score };
   }
 
   /** Whether the pool's budget for the reason allows `count` more disruptions (this node included). */

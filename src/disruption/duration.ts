@@ -30,3 +30,39 @@ export function formatDuration(ms: number): string {
   ].join("");
   return parts === "" ? "0s" : parts;
 }
+
+const goUnitMs: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  us: 1e-3,
+  "\u00b5s": 1e-3,
+  "\u03bcs": 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/**
+ * Go's time.ParseDuration in full (`1.5h`, `-5m`, `300ms`, `0`), in milliseconds; undefined when
+ * Go would refuse the text. Annotations such as karpenter.sh/do-not-disrupt are parsed with it.
+ */
+export function parseGoDuration(text: string): number | undefined {
+  const match = /^([-+]?)(.*)$/s.exec(text);
+  const sign = match?.[1] === "-" ? -1 : 1;
+  const body = match?.[2] ?? "";
+  if (body === "0") return 0;
+  if (body === "") return undefined;
+  let ms = 0;
+  let rest = body;
+  while (rest !== "") {
+    const part = /^([0-9]*)(?:\.([0-9]*))?([^0-9.]+)/.exec(rest);
+    if (part === null) return undefined;
+    const [whole, integer = "", fraction, unit = ""] = part;
+    if (integer === "" && (fraction ?? "") === "") return undefined;
+    const scale = goUnitMs[unit];
+    if (scale === undefined) return undefined;
+    ms += Number(`${integer || "0"}.${fraction || "0"}`) * scale;
+    rest = rest.slice(whole.length);
+  }
+  return sign * ms;
+}

@@ -275,7 +275,9 @@ export class ClusterModel {
     if (pod === undefined) return;
     const node = this.#nodes.get(nodeName);
     if (node === undefined) return; // an in-flight claim: the pod waits for it
-    node.pods = [...node.pods, { ...pod, spec: { ...pod.spec, nodeName } }];
+    // The evicted pod is recreated there and starts again: do-not-disrupt durations count anew.
+    const status = { ...pod.status, startTime: new Date(now).toISOString() };
+    node.pods = [...node.pods, { ...pod, spec: { ...pod.spec, nodeName }, status }];
     node.podEventAt = now;
   }
 
@@ -401,7 +403,10 @@ function isDisrupting(node: Node, claim: NodeClaim | undefined): boolean {
   return ready !== undefined && ready.status !== "True";
 }
 
-/** `karpenter.sh/do-not-disrupt: "true"` on the object. */
+/**
+ * `karpenter.sh/do-not-disrupt: "true"` on a Node or NodeClaim (only "true" counts there; a pod's
+ * annotation may also be a duration: see do-not-disrupt.ts).
+ */
 export function doNotDisrupt(object: {
   metadata: { annotations?: Record<string, string> };
 }): boolean {

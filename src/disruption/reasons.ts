@@ -18,7 +18,8 @@ export type EvictionRefusal =
  */
 export type BlockReason =
   | { readonly code: "node_do_not_disrupt"; readonly object: "Node" | "NodeClaim" }
-  | { readonly code: "pod_do_not_disrupt"; readonly pod: string }
+  /** `until`: when a duration's protection runs out (epoch ms); absent for "true" or no start time. */
+  | { readonly code: "pod_do_not_disrupt"; readonly pod: string; readonly until?: number }
   | { readonly code: "eviction"; readonly refusal: EvictionRefusal }
   | { readonly code: "not_initialized" }
   | { readonly code: "when_empty"; readonly pods: number }
@@ -35,6 +36,16 @@ export type BlockReason =
   | { readonly code: "not_cheaper"; readonly current: number; readonly cheapest: number }
   | { readonly code: "multiple_replacements"; readonly count: number }
   | { readonly code: "spot_to_spot_disabled" }
+  /** consolidationPolicy Balanced: the move saves too little of the pool's cost for its disruption. */
+  | {
+      readonly code: "balanced_rejected";
+      readonly score: number;
+      readonly threshold: number;
+      readonly savingsFraction: number;
+      readonly disruptionFraction: number;
+      /** The best case, deleting the node outright, was already below the threshold. */
+      readonly deleteOnly: boolean;
+    }
   | {
       readonly code: "spot_to_spot_flexibility";
       readonly cheaper: number;

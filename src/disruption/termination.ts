@@ -3,7 +3,7 @@ import type { Pod } from "../api/pod.ts";
 import { Taints } from "../api/wellknown.ts";
 import { podKey } from "../cluster/snapshot.ts";
 import { toleratedByAny } from "../scheduling/taints.ts";
-import { doNotDisrupt } from "./model.ts";
+import { isProtected } from "./do-not-disrupt.ts";
 import type { EvictionBudgets } from "./pdb.ts";
 import type { EvictionRefusal } from "./reasons.ts";
 
@@ -71,7 +71,7 @@ export function terminationStep(input: TerminationInput): TerminationStep {
   const evict: Pod[] = [];
   const waiting: { pod: string; why: TerminationWait }[] = [];
   for (const pod of current) {
-    if (doNotDisrupt(pod)) {
+    if (isProtected(pod, input.now)) {
       waiting.push({ pod: podKey(pod), why: { code: "do_not_disrupt" } });
       continue;
     }

@@ -15,7 +15,7 @@ export function renderBlockReason(reason: BlockReason): string {
     case "node_do_not_disrupt":
       return `the ${reason.object} has karpenter.sh/do-not-disrupt`;
     case "pod_do_not_disrupt":
-      return `pod ${reason.pod} has karpenter.sh/do-not-disrupt`;
+      return `pod ${reason.pod} has karpenter.sh/do-not-disrupt${reason.until === undefined ? "" : ` until ${new Date(reason.until).toISOString()}`}`;
     case "eviction":
       return renderRefusal(reason.refusal);
     case "not_initialized":
@@ -40,7 +40,13 @@ export function renderBlockReason(reason: BlockReason): string {
       return "spot-to-spot consolidation is disabled";
     case "spot_to_spot_flexibility":
       return `spot-to-spot consolidation needs ${reason.needed} cheaper instance types, only ${reason.cheaper} fit`;
+    case "balanced_rejected":
+      return `consolidationPolicy Balanced: ${reason.deleteOnly ? "even deleting it would save" : "the move saves"} ${percent(reason.savingsFraction)} of its NodePool's cost for ${percent(reason.disruptionFraction)} of its disruption (score ${reason.score.toFixed(2)}, needs ${reason.threshold.toFixed(2)})`;
   }
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
 }
 
 function renderRefusal(refusal: EvictionRefusal): string {

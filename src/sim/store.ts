@@ -132,6 +132,8 @@ export class InMemoryClusterStore implements ClusterStore {
       status: {
         ...current.status,
         phase: "Running",
+        // The kubelet's acknowledgement: do-not-disrupt durations count from it.
+        startTime: current.status?.startTime ?? this.#now().toISOString(),
         conditions: [{ type: "Ready", status: "True" }],
       },
     });

@@ -13,7 +13,7 @@ import { Disruption } from "./disruption.ts";
 
 const initialized = "2026-01-01T00:00:00.000Z";
 
-async function emptyNodeOf(poolStatus: NodePool["status"]) {
+async function emptyNodeOf(poolStatus: NodePool["status"], extra: readonly object[] = []) {
   const engine = new Engine(new Date("2026-01-01T01:00:00Z"));
   const store = new InMemoryClusterStore(() => engine.now());
   const { catalog } = catalogFromInstanceTypes([
@@ -60,17 +60,23 @@ async function emptyNodeOf(poolStatus: NodePool["status"]) {
       conditions: [{ type: "Ready", status: "True" }],
     },
   };
-  for (const object of [pool, claim, node]) await store.create(object);
+  for (const object of [pool, claim, node, ...extra]) await store.create(object as never);
   const events: string[] = [];
+  const messages: string[] = [];
   const disruption = new Disruption({
     store,
     cloud: new SimulatedCloud(catalog, engine),
     clock: engine,
-    events: { record: (e) => events.push(e.kind) },
+    events: {
+      record: (e) => {
+        events.push(e.kind);
+        messages.push(`${e.object}: ${e.message}`);
+      },
+    },
     unavailable: new UnavailableOfferings(),
   });
   await disruption.reconcile();
-  return { disruption, events };
+  return { disruption, events, messages };
 }
 
 describe("the disruption controller", () => {
@@ -85,5 +91,31 @@ describe("the disruption controller", () => {
     });
     assert.equal(disruption.busy, false);
     assert.deepEqual(events, []);
+  });
+
+  const guarded = (value: string) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: "job",
+      namespace: "batch",
+      annotations: { "karpenter.sh/do-not-disrupt": value },
+    },
+    spec: { nodeName: "n1", containers: [{ name: "c" }] },
+    status: { phase: "Running", startTime: "2026-01-01T00:50:00.000Z" },
+  });
+
+  it("says once, in an Event, that it ignores a do-not-disrupt value it cannot read (Karpenter #2874)", async () => {
+    const { disruption, events, messages } = await emptyNodeOf(undefined, [guarded("1 hour")]);
+    await disruption.reconcile();
+    assert.deepEqual(events, ["InvalidDoNotDisrupt"]);
+    assert.deepEqual(messages, [
+      `Pod/batch/job: Invalid karpenter.sh/do-not-disrupt annotation value "1 hour", ignoring annotation. Use 'true' or a duration like '5m', '1h'`,
+    ]);
+  });
+
+  it("wakes when a pod's do-not-disrupt duration runs out: the node may be disrupted then", async () => {
+    const { disruption } = await emptyNodeOf(undefined, [guarded("30m")]);
+    assert.equal(await disruption.nextDeadline(), Date.parse("2026-01-01T01:20:00.000Z"));
   });
 });

@@ -1,8 +1,10 @@
 import type { NodeClaim } from "../../api/nodeclaim.ts";
 import { defaultNodePool } from "../../api/nodepool.ts";
+import type { Pod } from "../../api/pod.ts";
 import { Taints } from "../../api/wellknown.ts";
 import { type DisruptionPlan, toDisruptionPlan } from "../../disrupt.ts";
 import { disruptCluster } from "../../disruption/disrupt.ts";
+import { invalidDoNotDisruptMessage, podProtection } from "../../disruption/do-not-disrupt.ts";
 import { parseDuration } from "../../disruption/duration.ts";
 import { type ControllerContext, catalogOf, snapshotOf } from "../context.ts";
 import { hasCondition } from "../lifecycle/lifecycle.ts";
@@ -31,6 +33,8 @@ export class Disruption {
   readonly done = { Empty: 0, Underutilized: 0, Drifted: 0, Expired: 0 };
 
   readonly #spotToSpot: boolean;
+  /** Pods told their do-not-disrupt value is ignored, with that value: told once, not every pass. */
+  readonly #warnedInvalid = new Map<string, string>();
 
   /** `spotToSpot`: Karpenter's SpotToSpotConsolidation feature gate (default on, as `carpool disrupt`). */
   constructor(context: ControllerContext, options: { readonly spotToSpot?: boolean } = {}) {
@@ -77,6 +81,12 @@ export class Disruption {
     const consider = (t: number) => {
       if (Number.isFinite(t) && t > now && (next === undefined || t < next)) next = t;
     };
+    // A pod's do-not-disrupt duration running out frees its node for disruption.
+    for (const pod of await store.list("Pod")) {
+      if (pod.spec.nodeName === undefined) continue;
+      const protection = podProtection(pod, now);
+      if (protection.active && protection.until !== undefined) consider(protection.until);
+    }
     for (const claim of await store.list("NodeClaim")) {
       const pool = pools.get(claim.metadata.labels?.["karpenter.sh/nodepool"] ?? "");
       if (pool === undefined || claim.status?.nodeName === undefined) continue;
@@ -99,6 +109,7 @@ export class Disruption {
     // Nodes of a pool reported not Ready (a node class this provider cannot serve) are left alone:
     // their replacements could not be launched, nor their instances deleted.
     const snapshot = { ...all, nodePools: all.nodePools.filter(isUsable) };
+    this.#warnInvalidDoNotDisrupt(snapshot.boundPods);
     const catalog = await catalogOf(this.#context);
     return toDisruptionPlan(
       disruptCluster(snapshot, catalog, {
@@ -175,6 +186,27 @@ export class Disruption {
       const taints = (node.spec?.taints ?? []).filter((t) => t.key !== Taints.disrupted.key);
       await this.#context.store.update({ ...node, spec: { ...node.spec, taints } });
     }
+  }
+
+  /** Karpenter's Event for a do-not-disrupt value it ignores, once per pod and value. */
+  #warnInvalidDoNotDisrupt(pods: readonly Pod[]): void {
+    const now = this.#context.clock.now().getTime();
+    const seen = new Set<string>();
+    for (const pod of pods) {
+      const key = `${pod.metadata.namespace ?? "default"}/${pod.metadata.name ?? ""}`;
+      seen.add(key);
+      const protection = podProtection(pod, now);
+      if (protection.active || protection.invalid === undefined) continue;
+      if (this.#warnedInvalid.get(key) === protection.invalid) continue;
+      this.#warnedInvalid.set(key, protection.invalid);
+      this.#context.events.record({
+        kind: "InvalidDoNotDisrupt",
+        object: `Pod/${key}`,
+        message: invalidDoNotDisruptMessage(protection.invalid),
+      });
+    }
+    for (const key of this.#warnedInvalid.keys())
+      if (!seen.has(key)) this.#warnedInvalid.delete(key);
   }
 
   #record(kind: string, command: Command, message: string): void {
