@@ -2,6 +2,7 @@ import type { InstanceTypeObject } from "./api/instancetype.ts";
 import { decodeObjects, type LoadError, type LoadedObject } from "./api/load.ts";
 import { awsCatalog, awsRegions } from "./catalog/aws-catalog.ts";
 import type { Catalog } from "./catalog/instance-type.ts";
+import { withNodeOverlays } from "./catalog/overlay.ts";
 import { catalogFromInstanceTypes } from "./catalog/user-catalog.ts";
 import { buildSnapshot, type ClusterSnapshot } from "./cluster/snapshot.ts";
 import { renderReason } from "./render/reasons.ts";
@@ -54,6 +55,11 @@ export function planObjects(
   return { ok: true, plan: toPlan(solveSnapshot(snapshot, catalog.catalog)) };
 }
 
+/** The catalog as the snapshot's NodeOverlays change it for each of its NodePools. */
+function overlaid(catalog: Catalog, snapshot: ClusterSnapshot): Catalog {
+  return withNodeOverlays(catalog, snapshot.nodePools, snapshot.nodeOverlays).catalog;
+}
+
 export function catalogFor(
   snapshot: ClusterSnapshot,
   options: PlanOptions,
@@ -66,12 +72,12 @@ export function catalogFor(
       const message = `the built-in AWS catalog has no region ${region}; it has ${regions.join(", ")} (or give InstanceType objects)`;
       return { ok: false, errors: [{ file: "--region", message }] };
     }
-    return { ok: true, catalog: awsCatalog(region) };
+    return { ok: true, catalog: overlaid(awsCatalog(region), snapshot) };
   }
   const { catalog, errors } = catalogFromInstanceTypes(
     snapshot.instanceTypes as InstanceTypeObject[],
   );
-  if (errors.length === 0) return { ok: true, catalog };
+  if (errors.length === 0) return { ok: true, catalog: overlaid(catalog, snapshot) };
   const sources = new Map(
     objects.map((o) => [`${o.object.kind}/${o.object.metadata.name}`, o.source]),
   );

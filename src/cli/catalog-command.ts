@@ -1,16 +1,21 @@
 import type { InstanceTypeObject } from "../api/instancetype.ts";
 import { formatLoadError } from "../api/load.ts";
 import type { NodePool } from "../api/nodepool.ts";
+import { Labels } from "../api/wellknown.ts";
 import { awsCatalog } from "../catalog/aws-catalog.ts";
 import { filterCatalog, parseSelector } from "../catalog/filter.ts";
 import { type Catalog, type InstanceType, pricePartsOf } from "../catalog/instance-type.ts";
 import { nodeExtrasOf } from "../catalog/node-class-extras.ts";
 import { catalogFromInstanceTypes } from "../catalog/user-catalog.ts";
 import { buildSnapshot } from "../cluster/snapshot.ts";
+import { compareInstanceTypeNames } from "../render/instance-type-order.ts";
+import { formatAmount } from "../render/quantities.ts";
 import { formatPrice, renderTable } from "../render/table.ts";
-import { formatResources } from "../resources/resource-list.ts";
+import { plainStyle, type TextStyle } from "../render/text-style.ts";
+import { formatResources, type Resources } from "../resources/resource-list.ts";
 import { poolTemplates } from "../solver/pool-template.ts";
-import { ExitCode, loadOrReport, type OutputFormat, printObject } from "./output.ts";
+import { ExitCode, loadOrReport } from "./output.ts";
+import { type Output, printOutput } from "./print-output.ts";
 
 export interface CatalogCommandOptions {
   readonly filename: string[];
@@ -18,7 +23,8 @@ export interface CatalogCommandOptions {
   readonly selector?: string;
   /** List the types this NodePool (from the manifests) may launch, priced as its nodes cost. */
   readonly nodepool?: string;
-  readonly output: OutputFormat;
+  /** `wide` adds architecture and capacity; `name` prints `instancetype/NAME` lines. */
+  readonly output: Output;
 }
 
 /**
@@ -26,7 +32,7 @@ export interface CatalogCommandOptions {
  * `--nodepool`, only the pool's types, each offering priced as the solver prices it: the instance
  * plus the pool's node class's volumes and public IPv4 address.
  */
-export function runCatalog(options: CatalogCommandOptions): number {
+export function runCatalog(options: CatalogCommandOptions, style: TextStyle = plainStyle): number {
   const loaded = options.filename.length > 0 ? loadOrReport(options.filename) : undefined;
   if (options.filename.length > 0 && loaded === undefined) return ExitCode.invalidInput;
   const snapshot = buildSnapshot((loaded?.objects ?? []).map((o) => o.object));
@@ -67,8 +73,9 @@ export function runCatalog(options: CatalogCommandOptions): number {
     }
     types = poolView(nodePool, types, catalog.region, snapshot.nodeClasses);
   }
+  types = [...types].sort((a, b) => compareInstanceTypeNames(a.name, b.name));
   const pooled = options.nodepool !== undefined;
-  printObject(
+  printOutput(
     {
       apiVersion: "carpool.dev/v1alpha1",
       kind: "InstanceTypeList",
@@ -83,20 +90,25 @@ export function runCatalog(options: CatalogCommandOptions): number {
       })),
     },
     options.output,
-    () =>
-      `${renderTable(
-        [
-          "NAME",
-          "CPU",
-          "MEMORY",
-          "PODS",
-          "GPU",
-          ...(pooled ? ["INSTANCE/H", "VOLUMES/H", "IPV4/H"] : []),
-          "CHEAPEST",
-          "ZONES",
-        ],
-        types.map((type) => catalogRow(type, pooled)),
-      )}\n${types.length} instance types${pooled ? ` NodePool ${options.nodepool} may launch` : ""}\n`,
+    {
+      table: (wide) =>
+        `${renderTable(
+          [
+            "NAME",
+            "CPU",
+            "MEMORY",
+            "PODS",
+            "GPU",
+            ...(wide ? ["ARCH", "CPU CAPACITY", "MEMORY CAPACITY"] : []),
+            ...(pooled ? ["INSTANCE/H", "VOLUMES/H", "IPV4/H"] : []),
+            "CHEAPEST",
+            "ZONES",
+          ],
+          types.map((type) => catalogRow(type, pooled, wide)),
+          style,
+        )}\n${types.length} instance types${pooled ? ` NodePool ${options.nodepool} may launch` : ""}\n`,
+      names: () => types.map((type) => `instancetype/${type.name}`),
+    },
   );
   return ExitCode.ok;
 }
@@ -112,17 +124,28 @@ function poolView(
   return (template?.instanceTypes ?? []).map((c) => ({ ...c.type, offerings: c.offerings }));
 }
 
-function catalogRow(type: InstanceType, pooled: boolean): string[] {
-  const allocatable = formatResources(type.allocatable);
+/** CPU and memory in cores and GiB (the JSON keeps Kubernetes' exact quantities). */
+function amountOf(resources: Resources, resource: string): string {
+  return formatAmount(resource, resources[resource] ?? 0);
+}
+
+function catalogRow(type: InstanceType, pooled: boolean, wide: boolean): string[] {
   const gpu = Object.keys(type.capacity).find((r) => r.endsWith("/gpu") || r.endsWith("/neuron"));
   const cheapest = type.offerings.find((o) => o.available);
   const parts = cheapest && pricePartsOf(cheapest);
   return [
     type.name,
-    allocatable.cpu ?? "0",
-    allocatable.memory ?? "0",
-    allocatable.pods ?? "0",
+    amountOf(type.allocatable, "cpu"),
+    amountOf(type.allocatable, "memory"),
+    amountOf(type.allocatable, "pods"),
     gpu ? `${type.capacity[gpu]}` : "-",
+    ...(wide
+      ? [
+          type.labels[Labels.arch] ?? "-",
+          amountOf(type.capacity, "cpu"),
+          amountOf(type.capacity, "memory"),
+        ]
+      : []),
     ...(pooled
       ? parts
         ? [formatPrice(parts.instance), formatPrice(parts.volumes), formatPrice(parts.publicIPv4)]

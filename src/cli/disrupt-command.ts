@@ -1,18 +1,21 @@
 import { formatLoadError } from "../api/load.ts";
 import { disruptObjects } from "../disrupt.ts";
 import { renderDisruptionTable } from "../render/disruption.ts";
-import { ExitCode, loadOrReport, type OutputFormat, printObject } from "./output.ts";
+import { plainStyle, type TextStyle } from "../render/text-style.ts";
+import { ExitCode, loadOrReport } from "./output.ts";
+import { type Output, printOutput } from "./print-output.ts";
 
 export interface DisruptCommandOptions {
   readonly filename: string[];
-  readonly output: OutputFormat;
+  /** `wide`: every node and the pods moved; `name`: a `node/NAME` line per node to disrupt. */
+  readonly output: Output;
   readonly region: string;
   readonly now?: string;
   readonly spotToSpot: boolean;
 }
 
 /** `carpool disrupt`: exit 0 with a disruption plan, 2 on invalid input (including `--now`). */
-export function runDisrupt(options: DisruptCommandOptions): number {
+export function runDisrupt(options: DisruptCommandOptions, style: TextStyle = plainStyle): number {
   let now = new Date();
   if (options.now !== undefined) {
     now = new Date(options.now);
@@ -34,6 +37,11 @@ export function runDisrupt(options: DisruptCommandOptions): number {
     for (const error of result.errors) process.stderr.write(`${formatLoadError(error)}\n`);
     return ExitCode.invalidInput;
   }
-  printObject(result.plan, options.output, () => renderDisruptionTable(result.plan));
+  const plan = result.plan;
+  printOutput(plan, options.output, {
+    table: (wide) => renderDisruptionTable(plan, { wide, style }),
+    // In command order: the order disruption would act in.
+    names: () => plan.commands.flatMap((command) => command.nodes.map((node) => `node/${node}`)),
+  });
   return ExitCode.ok;
 }

@@ -1,11 +1,13 @@
 import { formatLoadError } from "../api/load.ts";
 import { explainObjects } from "../explain.ts";
 import { renderExplanation } from "../render/explain.ts";
-import { ExitCode, loadOrReport, type OutputFormat, printObject } from "./output.ts";
+import { ExitCode, loadOrReport, type OutputFormat } from "./output.ts";
+import { printOutput } from "./print-output.ts";
 
 export interface ExplainCommandOptions {
   readonly filename: string[];
-  readonly output: OutputFormat;
+  /** `name`: a `nodepool/NAME` or `node/NAME` line for each target that can take the pod. */
+  readonly output: OutputFormat | "name";
   readonly region: string;
 }
 
@@ -15,7 +17,15 @@ export function runExplain(pod: string, options: ExplainCommandOptions): number 
   if (loaded === undefined) return ExitCode.invalidInput;
   const result = explainObjects(loaded.objects, pod, { region: options.region });
   if (result.ok) {
-    printObject(result.explanation, options.output, () => renderExplanation(result.explanation));
+    const explanation = result.explanation;
+    printOutput(explanation, options.output, {
+      table: () => renderExplanation(explanation),
+      // Targets are written `Kind/NAME`; -o name lower-cases the kind as kubectl does.
+      names: () =>
+        explanation.targets
+          .filter((target) => target.verdict === "fits")
+          .map((target) => target.target.replace(/^[^/]+/, (kind) => kind.toLowerCase())),
+    });
     return ExitCode.ok;
   }
   if ("errors" in result) {

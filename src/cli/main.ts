@@ -1,4 +1,6 @@
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
+import { addHelpExamples } from "./help-examples.ts";
+import { runProgram } from "./run-program.ts";
 
 /**
  * The carpool command. Each subcommand loads its implementation lazily, so `carpool --help`
@@ -9,7 +11,12 @@ const program = new Command("carpool")
     "Just-in-time Kubernetes nodes for EKS, k3s and bare machines, speaking the Karpenter v1 API",
   )
   .version("0.1.0")
+  .option("--no-color", "no colour in tables (also NO_COLOR=1; colour only on a terminal)")
   .showHelpAfterError();
+
+/** The style of standard output: colour for a terminal, unless --no-color or NO_COLOR. */
+const outputStyle = async () =>
+  (await import("./colour.ts")).stdoutStyle(program.opts().color !== false);
 
 const outputOption = (...more: string[]) =>
   new Option("-o, --output <format>", "output format")
@@ -35,15 +42,18 @@ const snapshotCommand = (name: string, description: string, outputs: string[] = 
 snapshotCommand(
   "plan",
   "show which nodes carpool would launch for the pending pods in a snapshot",
-  ["wide"],
-).action(async (options) => {
-  const { runPlan } = await import("./plan-command.ts");
-  process.exitCode = runPlan(options);
-});
+  ["wide", "name"],
+)
+  .option("--fail-unschedulable", "exit 3 when some pending pod cannot be placed (for CI gates)")
+  .action(async (options) => {
+    const { runPlan } = await import("./plan-command.ts");
+    process.exitCode = runPlan(options, await outputStyle());
+  });
 
 snapshotCommand(
   "explain",
   "explain, for one pending pod, why each NodePool and node can or cannot take it",
+  ["name"],
 )
   .argument("<pod>", "the pod, as NAMESPACE/NAME or NAME (namespace default)")
   .action(async (pod, options) => {
@@ -54,21 +64,25 @@ snapshotCommand(
 snapshotCommand(
   "disrupt",
   "show which nodes disruption would delete or replace now (emptiness, drift, expiration, consolidation)",
+  ["wide", "name"],
 )
   .option("--now <time>", "the clock for expiration and consolidateAfter (RFC 3339; default now)")
   .option("--no-spot-to-spot", "do not replace spot nodes with cheaper spot nodes")
   .action(async (options) => {
     const { runDisrupt } = await import("./disrupt-command.ts");
-    process.exitCode = runDisrupt(options);
+    process.exitCode = runDisrupt(options, await outputStyle());
   });
 
 program
   .command("simulate")
   .description("run the controllers against a simulated cluster and cloud in virtual time")
-  .argument("[scenario]", "a Scenario file (default: the bundled demo)")
+  .argument(
+    "[scenario]",
+    "a Scenario file (default: the bundled demo; with -f and no scenario, the -f objects alone for 1h)",
+  )
   .option(
     "-f, --filename <path>",
-    "more objects: NodePools, InstanceTypes, workloads (repeatable)",
+    "more objects: NodePools, InstanceTypes, workloads (repeatable); they take part from the start",
     collect,
     [],
   )
@@ -98,10 +112,10 @@ program
     "--nodepool <name>",
     "only the types this NodePool (in -f) may launch, priced with its node class's volumes and public IPv4",
   )
-  .addOption(outputOption())
+  .addOption(outputOption("wide", "name"))
   .action(async (options) => {
     const { runCatalog } = await import("./catalog-command.ts");
-    process.exitCode = runCatalog(options);
+    process.exitCode = runCatalog(options, await outputStyle());
   });
 
 const setting = (flags: string, description: string, env: string) =>
@@ -207,6 +221,15 @@ program
   });
 
 program
+  .command("completion")
+  .description("print a shell completion script for carpool's commands and options")
+  .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"]))
+  .action(async (shell) => {
+    const { completionScript } = await import("./completion.ts");
+    process.stdout.write(completionScript(program, shell));
+  });
+
+program
   .command("start", { hidden: true })
   .description("the job `npm start` runs: simulate the bundled demo scenario and write its report")
   .action(async () => {
@@ -214,4 +237,5 @@ program
     process.exitCode = await runStart();
   });
 
-await program.parseAsync(process.argv);
+addHelpExamples(program);
+await runProgram(program, process.argv);

@@ -23,4 +23,5 @@ export function loadOrReport(paths: readonly string[]): LoadResult | undefined {
   return undefined;
 }
 
-export const ExitCode = { ok: 0, internal: 1, invalidInput: 2 } as const;
+/** Exit statuses: 2 for any input or usage error, 3 for `plan --fail-unschedulable` with a pod left out. */
+export const ExitCode = { ok: 0, internal: 1, invalidInput: 2, unschedulable: 3 } as const;

@@ -1,17 +1,27 @@
 import { formatLoadError } from "../api/load.ts";
 import { planObjects } from "../plan.ts";
 import { renderPlanTable } from "../render/plan.ts";
-import { ExitCode, loadOrReport, type OutputFormat, printObject } from "./output.ts";
+import { plainStyle, type TextStyle } from "../render/text-style.ts";
+import { ExitCode, loadOrReport } from "./output.ts";
+import { type Output, printOutput } from "./print-output.ts";
 
 export interface PlanCommandOptions {
   readonly filename: string[];
-  /** `wide`: the table with each node's price in parts (instance, volumes, public IPv4). */
-  readonly output: OutputFormat | "wide";
+  /**
+   * `wide`: the table with each node's price in parts (instance, volumes, public IPv4);
+   * `name`: a `nodeclaim/NAME` line for each node carpool would launch.
+   */
+  readonly output: Output;
   readonly region: string;
+  /** Exit 3 when some pending pod has no place, for CI gates. */
+  readonly failUnschedulable?: boolean;
 }
 
-/** `carpool plan`: exit 0 with a plan (fitting or not), 2 on invalid input. */
-export function runPlan(options: PlanCommandOptions): number {
+/**
+ * `carpool plan`: exit 0 with a plan (fitting or not), 2 on invalid input; with
+ * `--fail-unschedulable`, 3 when the plan leaves a pod unschedulable (the plan is still printed).
+ */
+export function runPlan(options: PlanCommandOptions, style: TextStyle = plainStyle): number {
   const loaded = loadOrReport(options.filename);
   if (loaded === undefined) return ExitCode.invalidInput;
   const result = planObjects(loaded.objects, { region: options.region });
@@ -19,9 +29,17 @@ export function runPlan(options: PlanCommandOptions): number {
     for (const error of result.errors) process.stderr.write(`${formatLoadError(error)}\n`);
     return ExitCode.invalidInput;
   }
-  const wide = options.output === "wide";
-  printObject(result.plan, wide ? "table" : options.output, () =>
-    renderPlanTable(result.plan, { wide }),
-  );
+  const plan = result.plan;
+  printOutput(plan, options.output, {
+    table: (wide) => renderPlanTable(plan, { wide, style }),
+    names: () => plan.nodeClaims.map((claim) => `nodeclaim/${claim.name}`),
+  });
+  if (options.failUnschedulable === true && plan.summary.unschedulable > 0) {
+    const pods = plan.summary.unschedulable;
+    process.stderr.write(
+      `${pods} pod${pods === 1 ? "" : "s"} cannot be scheduled (--fail-unschedulable)\n`,
+    );
+    return ExitCode.unschedulable;
+  }
   return ExitCode.ok;
 }

@@ -8,6 +8,7 @@ import type {
 } from "../disruption/reasons.ts";
 import { renderReason } from "./reasons.ts";
 import { abbreviateList, formatPrice, renderTable } from "./table.ts";
+import { plainStyle, type TextStyle } from "./text-style.ts";
 
 /** Why a node is left alone, in plain words. */
 export function renderBlockReason(reason: BlockReason): string {
@@ -95,26 +96,45 @@ export function renderDetail(detail: CommandDetail): string {
   }
 }
 
-/** `carpool disrupt -o table`: the commands in order, the nodes left alone, and the cost. */
-export function renderDisruptionTable(plan: DisruptionPlan): string {
+/**
+ * `carpool disrupt -o table`: the commands in order, the nodes left alone, and the cost. `wide`
+ * lists every node of a command (the table shortens after three) and the pods that move.
+ */
+export function renderDisruptionTable(
+  plan: DisruptionPlan,
+  options: { wide?: boolean; style?: TextStyle } = {},
+): string {
+  const wide = options.wide === true;
+  const style = options.style ?? plainStyle;
   const sections: string[] = [];
   if (plan.commands.length > 0) {
     sections.push(
       renderTable(
-        ["#", "ACTION", "REASON", "NODES", "REPLACEMENTS", "SAVINGS/H", "WHY"],
+        [
+          "#",
+          "ACTION",
+          "REASON",
+          "NODES",
+          "REPLACEMENTS",
+          "SAVINGS/H",
+          ...(wide ? ["PODS MOVED", "STRANDED"] : []),
+          "WHY",
+        ],
         plan.commands.map((command, i) => [
           String(i + 1),
           command.action,
           command.reason,
-          abbreviateList(command.nodes, 3),
+          wide ? command.nodes.join(", ") : abbreviateList(command.nodes, 3),
           command.replacements.length === 0
             ? "-"
             : command.replacements
                 .map((r) => `${r.instanceType} ${r.capacityType} ${r.zone} ${formatPrice(r.price)}`)
                 .join(", "),
           formatPrice(command.savings),
+          ...(wide ? [String(command.moves.length), String(command.stranded.length)] : []),
           command.why,
         ]),
+        style,
       ),
     );
   }
@@ -123,6 +143,7 @@ export function renderDisruptionTable(plan: DisruptionPlan): string {
       renderTable(
         ["LEFT ALONE", "REASON"],
         plan.blocked.map((b) => [b.node, b.reason]),
+        style,
       ),
     );
   }

@@ -1,12 +1,17 @@
 import type { Plan, PlannedNodeClaim } from "../solver/plan.ts";
 import { abbreviateList, formatPrice, renderTable } from "./table.ts";
+import { plainStyle, type TextStyle } from "./text-style.ts";
 
 /**
  * `carpool plan -o table`: new nodes, pods placed on existing capacity, unschedulable pods,
  * summary. PRICE/H is what a node costs, its volumes and public IPv4 address included; `wide`
  * (`-o wide`) shows those parts beside it.
  */
-export function renderPlanTable(plan: Plan, options: { wide?: boolean } = {}): string {
+export function renderPlanTable(
+  plan: Plan,
+  options: { wide?: boolean; style?: TextStyle } = {},
+): string {
+  const style = options.style ?? plainStyle;
   const sections: string[] = [];
   if (plan.nodeClaims.length > 0) {
     const wide = options.wide === true;
@@ -38,6 +43,7 @@ export function renderPlanTable(plan: Plan, options: { wide?: boolean } = {}): s
           claimPrice(claim, claim.totalPrice),
           `${claim.pods.length}: ${abbreviateList(claim.pods)}`,
         ]),
+        style,
       ),
     );
   }
@@ -49,6 +55,7 @@ export function renderPlanTable(plan: Plan, options: { wide?: boolean } = {}): s
           node.name,
           `${node.pods.length}: ${abbreviateList(node.pods)}`,
         ]),
+        style,
       ),
     );
   }
@@ -65,10 +72,11 @@ export function renderPlanTable(plan: Plan, options: { wide?: boolean } = {}): s
                 reason.reason,
               ]),
         ),
+        style,
       ),
     );
   }
-  sections.push(renderSummary(plan, options.wide === true));
+  sections.push(renderSummary(plan, options.wide === true, style));
   return `${sections.join("\n\n")}\n`;
 }
 
@@ -79,8 +87,12 @@ function claimPrice(claim: PlannedNodeClaim, price: number): string {
   return `${formatPrice(price)}${claim.priceStandIn === true ? standInMark : ""}`;
 }
 
-function renderSummary(plan: Plan, wide: boolean): string {
+function renderSummary(plan: Plan, wide: boolean, style: TextStyle): string {
   const s = plan.summary;
+  const unschedulable =
+    s.unschedulable > 0
+      ? style.problem(`${s.unschedulable} unschedulable`)
+      : `${s.unschedulable} unschedulable`;
   const nodes = `${s.newNodes} new node${s.newNodes === 1 ? "" : "s"}`;
   const extras = s.hourlyTotalCost - s.hourlyCost;
   // Only where something besides the instances is paid for, so catalogs of whole prices read as before.
@@ -90,7 +102,7 @@ function renderSummary(plan: Plan, wide: boolean): string {
       : "";
   return (
     `${s.pods} pending pod${s.pods === 1 ? "" : "s"}: ${s.onExistingNodes} on existing capacity, ` +
-    `${s.onNewNodes} on ${nodes}, ${s.unschedulable} unschedulable. ` +
+    `${s.onNewNodes} on ${nodes}, ${unschedulable}. ` +
     `New nodes cost ${formatPrice(s.hourlyTotalCost)} per hour${parts}.` +
     standInNote(s.standInPrices)
   );

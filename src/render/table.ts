@@ -1,7 +1,13 @@
-/** A plain, kubectl-like table: upper-case headers, columns padded with three spaces. */
+import { plainStyle, type TextStyle } from "./text-style.ts";
+
+/**
+ * A plain, kubectl-like table: upper-case headers, columns padded with three spaces. The style
+ * applies to the header line after padding, so escape codes never count towards a width.
+ */
 export function renderTable(
   headers: readonly string[],
   rows: readonly (readonly string[])[],
+  style: TextStyle = plainStyle,
 ): string {
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)),
@@ -13,7 +19,7 @@ export function renderTable(
       )
       .join("   ")
       .trimEnd();
-  return [line(headers), ...rows.map(line)].join("\n");
+  return [style.heading(line(headers)), ...rows.map(line)].join("\n");
 }
 
 /** Prices are USD per hour; four decimals show every catalog price exactly enough to compare. */

@@ -1,0 +1,30 @@
+import { type Command, CommanderError } from "commander";
+import { stopQuietlyOnClosedPipe } from "./closed-pipe.ts";
+import { ExitCode } from "./output.ts";
+
+function* commandTree(command: Command): Generator<Command> {
+  yield command;
+  for (const sub of command.commands) yield* commandTree(sub);
+}
+
+/**
+ * Runs the program with carpool's conventions: bare `carpool` prints help to standard output and
+ * exits 0 (asking for nothing is not an error); a usage error (unknown option or command, missing
+ * argument, a value outside the choices) exits 2 like any other invalid input, after commander's
+ * own message; help and --version exit 0; a closed output pipe ends quietly.
+ */
+export async function runProgram(program: Command, argv: readonly string[]): Promise<void> {
+  stopQuietlyOnClosedPipe();
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return;
+  }
+  // Each command keeps the settings it was created with, so every one needs the override.
+  for (const command of commandTree(program)) command.exitOverride();
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
+  }
+}
