@@ -185,6 +185,18 @@ describe("Requirements.compatible: node side against pod side", () => {
       req(cpu, "Gte", "4"),
     );
   });
+  it("a reason names the bound that conflicts: Lte 16 for a pod wanting 32", () => {
+    const cpu = "karpenter.k8s.aws/instance-cpu";
+    const bounded = Requirements.from([req(cpu, "Gte", "4"), req(cpu, "Lte", "16")]);
+    const [conflict] = bounded.intersects(
+      Requirements.from([req(cpu, "In", "32")]),
+      "nodeSelector",
+    );
+    assert.deepEqual(
+      conflict?.code === "requirement_conflict" && conflict.offered,
+      req(cpu, "Lte", "16"),
+    );
+  });
   it("a pod's Gt against a pool's Lte: no integer in between is a conflict", () => {
     const pool = Requirements.from([req("k", "Lte", "4")]);
     const pod = Requirements.from([req("k", "Gt", "4")]);

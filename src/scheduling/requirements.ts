@@ -93,8 +93,8 @@ export class Requirements {
         code: "requirement_conflict",
         source,
         key,
-        wanted: single(wanted),
-        offered: single(offered),
+        wanted: single(wanted, offered),
+        offered: single(offered, wanted),
       });
     }
     return reasons;
@@ -163,7 +163,13 @@ function absenceAllowed(requirement: Requirement): boolean {
   return operator === "NotIn" || operator === "DoesNotExist";
 }
 
-/** One node-selector requirement that stands for the whole (the first of its parts). */
-function single(requirement: Requirement): NodeRequirement {
-  return requirement.toNodeSelectorRequirements()[0] as NodeRequirement;
+/**
+ * One node-selector requirement that stands for the whole in a reason: the first part (NotIn,
+ * Gte, Lte) that alone leaves nothing in common with the other side — for 4 ≤ cpu ≤ 16 against
+ * cpu=32 that is `Lte 16` — or the first part when only their combination conflicts.
+ */
+function single(requirement: Requirement, other: Requirement): NodeRequirement {
+  const parts = requirement.toNodeSelectorRequirements();
+  const conflicting = parts.find((part) => Requirement.from(part).intersect(other).size === 0);
+  return (conflicting ?? parts[0]) as NodeRequirement;
 }
