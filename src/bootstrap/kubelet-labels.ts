@@ -4,7 +4,8 @@
  * "unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels"), and the NodeRestriction
  * admission plugin refuses them from a node's credentials
  * (plugin/pkg/admission/noderestriction/admission.go getForbiddenLabels). The rest are carpool's
- * to set after registration, with the lifecycle controller's credentials.
+ * to set after registration, with the lifecycle controller's credentials — which matters since
+ * Karpenter v1.9.0 lets NodePools use kubernetes.io and k8s.io labels (kubernetes-sigs/karpenter#2586).
  */
 
 /** k8s.io/kubelet/pkg/apis/well_known_labels.go kubeletLabels: the exact keys allowed. */

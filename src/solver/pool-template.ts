@@ -55,12 +55,14 @@ export function poolTemplates(
   instanceTypes: readonly InstanceType[],
   daemonPods: readonly Pod[],
   extrasOf: NodeExtrasOf = () => NoExtras,
+  /** The types a pool sees: the catalog's, or as NodeOverlays changed them (catalog/overlay.ts). */
+  typesOf: (nodePool: NodePool) => readonly InstanceType[] = () => instanceTypes,
 ): PoolTemplate[] {
   return nodePools
     .map((nodePool) =>
       poolTemplate(
         nodePool,
-        instanceTypes,
+        typesOf(nodePool),
         daemonPods,
         extrasOf(nodePool.spec.template.spec.nodeClassRef),
         declaredLabelKeys(instanceTypes),

@@ -2,6 +2,7 @@ import type { Pod } from "../api/pod.ts";
 import { Labels } from "../api/wellknown.ts";
 import type { DaemonSet } from "../api/workloads.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
+import { poolInstanceTypes } from "../catalog/overlay.ts";
 import { type NodeExtrasOf, nodeExtrasOf } from "../catalog/node-class-extras.ts";
 import type { ClusterSnapshot } from "../cluster/snapshot.ts";
 import { daemonPodFor } from "../cluster/workloads.ts";
@@ -183,6 +184,7 @@ class Solver {
             subnetsAssignPublicIPv4: input.subnetsAssignPublicIPv4,
           }),
         }),
+      (nodePool) => poolInstanceTypes(input.catalog, nodePool.metadata.name ?? ""),
     );
     const types = new Map(input.catalog.instanceTypes.map((type) => [type.name, type]));
     this.#existing = existingCapacity(
