@@ -193,7 +193,7 @@ describe("HTML report in Chromium", { skip: missingBrowser }, () => {
     assert.match(note ?? "", /gpu: on-demand, general: spot|general: spot, gpu: on-demand/);
     const mixed = await report("mixed");
     assert.equal(await mixed.locator('svg[data-chart="nodes-by-capacity-type"]').count(), 1);
-    assert.equal(await mixed.locator(".note").count(), 0);
+    assert.equal(await mixed.locator('[data-figure="nodes-by-pool"] .note').count(), 0);
   });
 
   it("draws each burst of pending pods at least 3px wide", async () => {

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { escapeHtml } from "./report/escape.ts";
 import { MIN_BAR_WIDTH } from "./report/svg-chart.ts";
-import { formatSeconds } from "./report/ticks.ts";
 import { renderReportHtml } from "./report-html.ts";
 import type { Sample, SimulationResult } from "./result.ts";
 
@@ -223,16 +222,5 @@ describe("renderReportHtml event log", () => {
     assert.ok(
       html.includes('<tr data-reason="Scheduled" data-related="pod/shop/web-0\nnode/n-1">'),
     );
-  });
-});
-
-describe("formatSeconds", () => {
-  it("formats axis ticks compactly", () => {
-    assert.equal(formatSeconds(0), "0s");
-    assert.equal(formatSeconds(45), "45s");
-    assert.equal(formatSeconds(1800), "30m");
-    assert.equal(formatSeconds(3600), "1h");
-    assert.equal(formatSeconds(5400), "1h30m");
-    assert.equal(formatSeconds(7200), "2h");
   });
 });

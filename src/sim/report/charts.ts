@@ -63,6 +63,7 @@ export function chartsFor(samples: readonly Sample[]): Chart[] {
     ],
     formatValue: count,
     wholeNumbers: true,
+    note: "Pending pods are bars, widened so a burst of a minute stays visible; hover one for its count and time.",
   };
   const cost: Chart = {
     id: "cost",

@@ -34,7 +34,7 @@ fieldset.reasons legend { font-weight: 600; padding: 0 .25rem; }
 .hint { flex-basis: 100%; margin: 0; color: #57606a; font-size: 13px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #eaeef2; vertical-align: top; }
-th { border-bottom-color: #d0d7de; }
+th { border-bottom-color: #d0d7de; position: sticky; top: 0; background: #fff; }
 td.t { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
 td.reason { white-space: nowrap; font-weight: 600; }
 button.object { font: inherit; background: none; border: 0; padding: 0; color: #0969da; cursor: pointer; text-align: left; }

@@ -11,7 +11,8 @@ const PLOT = { left: 70, right: WIDTH - 16, top: 14, bottom: HEIGHT - 46 };
  */
 export const MIN_BAR_WIDTH = 4;
 
-const COLORS = ["#0969da", "#cf222e", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#1b7c83"];
+// Red is kept for pending pods, so no series of another chart reads as trouble.
+const COLORS = ["#0969da", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#1b7c83", "#57606a"];
 /** Pending pods are the thing to notice, whatever their position in the legend. */
 const BAR_COLOR = "#d1242f";
 

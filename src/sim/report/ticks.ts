@@ -26,18 +26,32 @@ export function timeTicks(min: number, max: number): number[] {
   return range(first, last, step);
 }
 
-/** Round steps (1, 2 or 5 times a power of ten) from zero; an all-zero chart still gets 0..1. */
+/**
+ * Round steps (1, 2, 2.5 or 5 times a power of ten) from zero, four or five of them, so 91 pods
+ * get 0, 25, ... 100 rather than 0, 50, 100; an all-zero chart still gets 0..1.
+ */
 export function valueTicks(max: number, wholeNumbers: boolean): number[] {
   if (max <= 0) return [0, 1];
   const raw = max / 4;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const nice = ([1, 2, 5, 10].find((m) => m * magnitude >= raw) ?? 10) * magnitude;
+  // A count never steps by 2.5 (nor by less than 1): 2 or 3 nodes, never 2.5.
+  const multiples = wholeNumbers && magnitude < 10 ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10];
+  const nice = (multiples.find((m) => m * magnitude >= raw) ?? 10) * magnitude;
   const step = wholeNumbers ? Math.max(1, nice) : nice;
-  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  const decimals = decimalsOf(step);
   // Rounding to the step's decimals keeps 0.1 + 0.2 from showing up as 0.30000000000000004.
   return range(0, Math.ceil(max / step - 1e-9) * step, step).map((v) =>
     Number(v.toFixed(decimals)),
   );
+}
+
+/** The decimals a step needs: 0.25 needs two, 0.5 one, 20 none. */
+function decimalsOf(step: number): number {
+  for (let d = 0; d < 12; d++) {
+    const scaled = step * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return d;
+  }
+  return 12;
 }
 
 function range(first: number, last: number, step: number): number[] {
