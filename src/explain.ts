@@ -1,7 +1,8 @@
 import type { LoadError, LoadedObject } from "./api/load.ts";
 import { buildSnapshot } from "./cluster/snapshot.ts";
-import { catalogFor, type PlanOptions, solveSnapshot, toPlan } from "./plan.ts";
+import { catalogFor, nodeClassObjects, type PlanOptions, solveSnapshot, toPlan } from "./plan.ts";
 import { renderReason } from "./render/reasons.ts";
+import { notReadyPools } from "./solver/pool-readiness.ts";
 import { solverInput } from "./solver/snapshot-input.ts";
 import { explainPod, type SolverInput } from "./solver/solve.ts";
 
@@ -59,9 +60,14 @@ export function explainObjects(
       ),
     };
   }
-  const input: SolverInput = { ...solverInput(snapshot), catalog: catalog.catalog };
+  const nodeClasses = nodeClassObjects(objects);
+  const input: SolverInput = {
+    ...solverInput(snapshot),
+    catalog: catalog.catalog,
+    notReadyPools: notReadyPools(snapshot.nodePools, nodeClasses),
+  };
   const { verdicts, relaxed } = explainPod(input, pod);
-  const plan = toPlan(solveSnapshot(snapshot, catalog.catalog));
+  const plan = toPlan(solveSnapshot(snapshot, catalog.catalog, nodeClasses));
   return {
     ok: true,
     explanation: {

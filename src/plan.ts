@@ -2,12 +2,14 @@ import type { InstanceTypeObject } from "./api/instancetype.ts";
 import { decodeObjects, type LoadError, type LoadedObject } from "./api/load.ts";
 import { awsCatalog, awsRegions } from "./catalog/aws-catalog.ts";
 import type { Catalog } from "./catalog/instance-type.ts";
+import { withNodeClassOS } from "./catalog/aws-os.ts";
 import { withNodeOverlays } from "./catalog/overlay.ts";
 import { catalogFromInstanceTypes } from "./catalog/user-catalog.ts";
 import { buildSnapshot, type ClusterSnapshot } from "./cluster/snapshot.ts";
 import { renderReason } from "./render/reasons.ts";
 import type { Plan } from "./solver/plan.ts";
 import { plannedClaim } from "./solver/planned-claim.ts";
+import { type NodeClassObject, notReadyPools } from "./solver/pool-readiness.ts";
 import { solverInput } from "./solver/snapshot-input.ts";
 import { type Solution, solve } from "./solver/solve.ts";
 
@@ -52,12 +54,21 @@ export function planObjects(
   const snapshot = buildSnapshot(objects.map((loaded) => loaded.object));
   const catalog = catalogFor(snapshot, options, objects);
   if (!catalog.ok) return catalog;
-  return { ok: true, plan: toPlan(solveSnapshot(snapshot, catalog.catalog)) };
+  return {
+    ok: true,
+    plan: toPlan(solveSnapshot(snapshot, catalog.catalog, nodeClassObjects(objects))),
+  };
 }
 
-/** The catalog as the snapshot's NodeOverlays change it for each of its NodePools. */
+/** The input's objects, as the node classes among them are judged (pool-readiness.ts). */
+export function nodeClassObjects(objects: readonly LoadedObject[]): readonly NodeClassObject[] {
+  return objects.map((loaded) => loaded.object as NodeClassObject);
+}
+
+/** The catalog as each NodePool sees it: its NodeOverlays applied, and its node class's OS (aws-os.ts). */
 function overlaid(catalog: Catalog, snapshot: ClusterSnapshot): Catalog {
-  return withNodeOverlays(catalog, snapshot.nodePools, snapshot.nodeOverlays).catalog;
+  const overlays = withNodeOverlays(catalog, snapshot.nodePools, snapshot.nodeOverlays).catalog;
+  return withNodeClassOS(overlays, snapshot.nodePools, snapshot.nodeClasses);
 }
 
 export function catalogFor(
@@ -96,8 +107,16 @@ export function catalogFor(
   };
 }
 
-export function solveSnapshot(snapshot: ClusterSnapshot, catalog: Catalog): Solution {
-  return solve({ ...solverInput(snapshot), catalog });
+export function solveSnapshot(
+  snapshot: ClusterSnapshot,
+  catalog: Catalog,
+  nodeClasses: readonly NodeClassObject[] = [],
+): Solution {
+  return solve({
+    ...solverInput(snapshot),
+    catalog,
+    notReadyPools: notReadyPools(snapshot.nodePools, nodeClasses),
+  });
 }
 
 /** The contract's Plan: reasons rendered to words, costs summed exactly in micro-dollars. */

@@ -40,6 +40,10 @@ export function renderReason(reason: Reason): string {
         : `topology spread on ${reason.topologyKey}: skew in ${reason.domain ?? "this domain"} would be ${reason.skew}, more than maxSkew ${reason.maxSkew}`;
     case "pool_limit":
       return renderPoolLimit(reason);
+    case "pool_not_ready":
+      return `the NodePool is not used: ${reason.condition}=False (${reason.reason})${reason.message ? `: ${reason.message}` : ""}`;
+    case "static_pool":
+      return `the NodePool is static (spec.replicas: ${reason.replicas}): it keeps its own nodes and launches none for pending pods`;
     case "no_instance_type":
       return renderNoInstanceType(reason);
     case "no_offering":

@@ -117,6 +117,18 @@ export type Reason =
       /** The instance type of that node, when one was chosen. */
       readonly instanceType?: string;
     }
+  /**
+   * The pool is not launched from: its node class is missing or not ready, or its status says it
+   * is not Ready (Karpenter provisions only from Ready pools). `condition` is the pool condition.
+   */
+  | {
+      readonly code: "pool_not_ready";
+      readonly condition: string;
+      readonly reason: string;
+      readonly message: string;
+    }
+  /** A static NodePool (spec.replicas): its own controller keeps its nodes; none is launched for pods. */
+  | { readonly code: "static_pool"; readonly replicas: number }
   /** No instance type of the pool satisfies the pod; `closest` summarises the best near-misses. */
   | {
       readonly code: "no_instance_type";

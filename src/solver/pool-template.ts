@@ -8,8 +8,10 @@ import { type NodeExtras, NoExtras } from "../catalog/node-cost.ts";
 import { addResources, parseResources, type Resources } from "../resources/resource-list.ts";
 import { podRequirements } from "../scheduling/node-affinity.ts";
 import { podRequests } from "../scheduling/pod-requests.ts";
+import type { Reason } from "../scheduling/reasons.ts";
 import { Requirements } from "../scheduling/requirements.ts";
 import { untoleratedTaints } from "../scheduling/taints.ts";
+import { staticReplicas } from "./static-pool.ts";
 
 /** An instance type as one pool may launch it: its requirements and the offerings the pool allows. */
 export interface CandidateType {
@@ -44,6 +46,11 @@ export interface PoolTemplate {
   /** What each of its nodes costs besides the instance, already in its candidates' prices. */
   readonly extras: NodeExtras;
   readonly limits: Resources | undefined;
+  /**
+   * Why no new claim is opened on the pool — a static pool, or one not Ready — though its nodes
+   * still take pods as any node does. Undefined for a pool the solver may launch from.
+   */
+  readonly closed: Reason | undefined;
 }
 
 /**
@@ -55,12 +62,14 @@ export function poolTemplates(
   instanceTypes: readonly InstanceType[],
   daemonPods: readonly Pod[],
   extrasOf: NodeExtrasOf = () => NoExtras,
+  notReady: ReadonlyMap<string, Reason> = new Map(),
   /** The types a pool sees: the catalog's, or as NodeOverlays changed them (catalog/overlay.ts). */
   typesOf: (nodePool: NodePool) => readonly InstanceType[] = () => instanceTypes,
 ): PoolTemplate[] {
   return nodePools
     .map((nodePool) =>
       poolTemplate(
+        notReady,
         nodePool,
         typesOf(nodePool),
         daemonPods,
@@ -73,6 +82,7 @@ export function poolTemplates(
 }
 
 function poolTemplate(
+  notReady: ReadonlyMap<string, Reason>,
   nodePool: NodePool,
   instanceTypes: readonly InstanceType[],
   daemonPods: readonly Pod[],
@@ -109,7 +119,15 @@ function poolTemplate(
     daemonOverhead: daemonOverhead(daemonPods, taints, requirements, wellKnownKeys),
     extras,
     limits: nodePool.spec.limits && limits.ok ? limits.resources : undefined,
+    closed: closedBecause(nodePool, notReady.get(name)),
   };
+}
+
+/** Karpenter's provisioner skips static pools (their controller launches) and pools not Ready. */
+function closedBecause(nodePool: NodePool, notReady: Reason | undefined): Reason | undefined {
+  const replicas = staticReplicas(nodePool);
+  if (replicas !== undefined) return { code: "static_pool", replicas };
+  return notReady;
 }
 
 /**

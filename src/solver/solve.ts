@@ -2,8 +2,8 @@ import type { Pod } from "../api/pod.ts";
 import { Labels } from "../api/wellknown.ts";
 import type { DaemonSet } from "../api/workloads.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
-import { poolInstanceTypes } from "../catalog/overlay.ts";
 import { type NodeExtrasOf, nodeExtrasOf } from "../catalog/node-class-extras.ts";
+import { poolInstanceTypes } from "../catalog/overlay.ts";
 import type { ClusterSnapshot } from "../cluster/snapshot.ts";
 import { daemonPodFor } from "../cluster/workloads.ts";
 import { addResources, type Resources, subtractResources } from "../resources/resource-list.ts";
@@ -72,6 +72,11 @@ export interface SolverInput
    * opening a cheaper node of its own: disruption uses it to ask "could one node hold them all?".
    */
   readonly firstFit?: boolean;
+  /**
+   * Pools not to launch from, by name, with the reason: their node class is missing or not ready,
+   * or their status says they are not Ready. Their nodes still take pods.
+   */
+  readonly notReadyPools?: ReadonlyMap<string, Reason>;
 }
 
 export interface Solution {
@@ -184,6 +189,7 @@ class Solver {
             subnetsAssignPublicIPv4: input.subnetsAssignPublicIPv4,
           }),
         }),
+      input.notReadyPools,
       (nodePool) => poolInstanceTypes(input.catalog, nodePool.metadata.name ?? ""),
     );
     const types = new Map(input.catalog.instanceTypes.map((type) => [type.name, type]));
@@ -611,6 +617,7 @@ class Solver {
    * key some pod constrains (the zone: the cheapest the pod's constraints allow). `#commit` makes it real.
    */
   #open(pool: PoolTemplate, attempt: Attempt, extra: ExtraDomains, explain = true): Opened {
+    if (pool.closed !== undefined) return { ok: false, reasons: [pool.closed] };
     const gate = this.#poolGate(pool, attempt, pool.requirements);
     if (gate.length > 0) return { ok: false, reasons: gate };
     const name = `${pool.name}-${this.#claimCount.get(pool.name) ?? 0}`;
@@ -785,8 +792,11 @@ class Solver {
     let extra = this.#extraDomains.get(cacheKey);
     if (extra === undefined) {
       const byKey = new Map<string, string[]>();
+      // A pool that launches nothing opens no domain.
       const pools = this.#pools.filter(
-        (pool) => this.#poolGate(pool, attempt, pool.requirements).length === 0,
+        (pool) =>
+          pool.closed === undefined &&
+          this.#poolGate(pool, attempt, pool.requirements).length === 0,
       );
       const launchable = pools.length > 0 && hostnameOpen(attempt.requirements);
       extra = (key) => {

@@ -1,4 +1,3 @@
-import type { Condition } from "../../api/meta.ts";
 import type { NodePool } from "../../api/nodepool.ts";
 import { Labels } from "../../api/wellknown.ts";
 import {
@@ -8,6 +7,8 @@ import {
   parseResources,
   type Resources,
 } from "../../resources/resource-list.ts";
+import { limitCapacity } from "../../solver/pool-limits.ts";
+import { nodeClassReadiness, poolStatusReason } from "../../solver/pool-readiness.ts";
 import type { ControllerContext } from "../context.ts";
 
 /** A node class kind this controller's cloud provider launches from. */
@@ -16,7 +17,13 @@ export interface NodeClassKind {
   readonly kind: "KwokNodeClass" | "EC2NodeClass" | "StaticNodeClass" | "ExecNodeClass";
 }
 
-type PoolCondition = Condition & { observedGeneration?: number };
+/** A condition as this controller decides it; #write adds the generation and transition time. */
+interface PoolCondition {
+  readonly type: string;
+  readonly status: "True" | "False";
+  readonly reason: string;
+  readonly message: string;
+}
 
 /**
  * The NodePool status controller (Karpenter's nodepool readiness and counter controllers):
@@ -43,10 +50,11 @@ export class NodePoolStatus {
       let resources: Resources = {};
       for (const claim of mine) {
         const parsed = parseResources(claim.status?.capacity);
-        if (parsed.ok) resources = addResources(resources, parsed.resources);
+        // Each node also counts one `nodes`, as Karpenter's state node capacity does.
+        if (parsed.ok) resources = addResources(resources, limitCapacity(parsed.resources));
       }
       const classCondition = await this.#nodeClassReady(pool);
-      const conditions = [
+      const conditions: PoolCondition[] = [
         classCondition,
         {
           type: "Ready",
@@ -64,7 +72,7 @@ export class NodePoolStatus {
     }
   }
 
-  async #nodeClassReady(pool: NodePool): Promise<Omit<PoolCondition, "lastTransitionTime">> {
+  async #nodeClassReady(pool: NodePool): Promise<PoolCondition> {
     const ref = pool.spec.template.spec.nodeClassRef;
     const supported = this.#nodeClasses.find((k) => k.group === ref.group && k.kind === ref.kind);
     if (supported === undefined)
@@ -74,30 +82,31 @@ export class NodePoolStatus {
         reason: "UnsupportedNodeClass",
         message: `${ref.kind}.${ref.group} is not served by this controller's cloud provider (it serves ${this.#nodeClasses.map((k) => `${k.kind}.${k.group}`).join(", ")})`,
       };
-    const nodeClass = await this.#context.store.get(supported.kind, ref.name);
-    if (nodeClass === undefined)
-      return {
-        type: "NodeClassReady",
-        status: "False",
-        reason: "NodeClassNotFound",
-        message: `${ref.kind} ${ref.name} not found`,
-      };
-    const status = nodeClass.status as { conditions?: readonly Condition[] } | undefined;
-    const ready = status?.conditions?.find((c) => c.type === "Ready");
-    if (ready !== undefined && ready.status !== "True")
-      return {
-        type: "NodeClassReady",
-        status: "False",
-        reason: "NodeClassNotReady",
-        message: `${ref.kind} ${ref.name} is not ready${ready.message ? `: ${ready.message}` : ""}`,
-      };
-    return { type: "NodeClassReady", status: "True", reason: "Ready", message: "" };
+    const readiness = nodeClassReadiness(
+      ref,
+      await this.#context.store.get(supported.kind, ref.name),
+    );
+    return readiness.ready
+      ? { type: "NodeClassReady", status: "True", reason: "Ready", message: "" }
+      : {
+          type: "NodeClassReady",
+          status: "False",
+          reason: readiness.reason,
+          message: readiness.message,
+        };
   }
 
-  async #write(pool: NodePool, status: NonNullable<NodePool["status"]>): Promise<void> {
+  async #write(
+    pool: NodePool,
+    status: {
+      readonly resources: Record<string, string>;
+      readonly nodes: number;
+      readonly conditions: readonly PoolCondition[];
+    },
+  ): Promise<void> {
     const now = this.#context.clock.now().toISOString();
     const previous = pool.status?.conditions ?? [];
-    const conditions = (status.conditions ?? []).map((c) => {
+    const conditions = status.conditions.map((c) => {
       const before = previous.find((p) => p.type === c.type);
       const same = before?.status === c.status;
       return {
@@ -121,10 +130,7 @@ export class NodePoolStatus {
   }
 }
 
-function limitsCondition(
-  pool: NodePool,
-  used: Resources,
-): Omit<PoolCondition, "lastTransitionTime"> {
+function limitsCondition(pool: NodePool, used: Resources): PoolCondition {
   const limits = parseResources(pool.spec.limits);
   const over = limits.ok
     ? Object.entries(limits.resources).filter(([r, limit]) => (used[r] ?? 0) > limit)
@@ -146,5 +152,5 @@ function limitsCondition(
 
 /** Whether provisioning may launch from the pool: it is not reported as not Ready. */
 export function isUsable(pool: NodePool): boolean {
-  return !(pool.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "False");
+  return poolStatusReason(pool) === undefined;
 }

@@ -2,11 +2,11 @@ import { defaultNodePool } from "../../api/nodepool.ts";
 import type { Pod } from "../../api/pod.ts";
 import { podKey } from "../../cluster/snapshot.ts";
 import { toPlan } from "../../plan.ts";
+import { poolStatusReason } from "../../solver/pool-readiness.ts";
 import { solverInput } from "../../solver/snapshot-input.ts";
 import { solve } from "../../solver/solve.ts";
 import { type ControllerContext, catalogOf, snapshotOf } from "../context.ts";
 import { nodeClaimFor } from "../nodeclaim-template.ts";
-import { isUsable } from "../nodepool/status.ts";
 
 /**
  * The provisioning controller: for a batch of pods the scheduler could not place, runs the solver
@@ -26,10 +26,16 @@ export class Provisioner {
     if (pods.length === 0) return [];
     const snapshot = await snapshotOf(this.#context.store);
     const catalog = await catalogOf(this.#context);
-    // A pool reported not Ready (its node class is missing or not ready) is not launched from.
-    const nodePools = snapshot.nodePools.filter(isUsable);
+    // A pool reported not Ready (its node class is missing or not ready) is not launched from,
+    // and a static pool only by its own controller; the solver says so in the pods' reasons.
+    const notReadyPools = new Map(
+      snapshot.nodePools.flatMap((p) => {
+        const reason = poolStatusReason(p);
+        return reason === undefined ? [] : [[p.metadata.name ?? "", reason] as const];
+      }),
+    );
     const plan = toPlan(
-      solve({ ...solverInput(snapshot), nodePools, pendingPods: [...pods], catalog }),
+      solve({ ...solverInput(snapshot), notReadyPools, pendingPods: [...pods], catalog }),
     );
     const pools = new Map(
       snapshot.nodePools.map((p) => [p.metadata.name ?? "", defaultNodePool(p)]),
