@@ -39,6 +39,19 @@ export const Labels = {
   awsInstanceGpuManufacturer: "karpenter.k8s.aws/instance-gpu-manufacturer",
   awsInstanceGpuMemory: "karpenter.k8s.aws/instance-gpu-memory",
   awsInstanceEncryptionInTransit: "karpenter.k8s.aws/instance-encryption-in-transit-supported",
+  // Added to the AWS provider's well-known labels since v1.0 (its pkg/apis/v1/labels.go).
+  awsZoneID: "topology.k8s.aws/zone-id",
+  awsInstanceTenancy: "karpenter.k8s.aws/instance-tenancy",
+  awsInstanceCapabilityFlex: "karpenter.k8s.aws/instance-capability-flex",
+  awsInstanceCpuSustainedClockSpeedMhz: "karpenter.k8s.aws/instance-cpu-sustained-clock-speed-mhz",
+  awsInstanceAcceleratorName: "karpenter.k8s.aws/instance-accelerator-name",
+  awsInstanceAcceleratorManufacturer: "karpenter.k8s.aws/instance-accelerator-manufacturer",
+  awsInstanceAcceleratorCount: "karpenter.k8s.aws/instance-accelerator-count",
+  awsCapacityReservationID: "karpenter.k8s.aws/capacity-reservation-id",
+  awsCapacityReservationType: "karpenter.k8s.aws/capacity-reservation-type",
+  awsCapacityReservationInterruptible: "karpenter.k8s.aws/capacity-reservation-interruptible",
+  awsPlacementGroupID: "karpenter.k8s.aws/placement-group-id",
+  awsPlacementGroupPartition: "karpenter.k8s.aws/placement-group-partition",
 } as const;
 
 export const CapacityTypes = { onDemand: "on-demand", spot: "spot", reserved: "reserved" } as const;
@@ -94,6 +107,18 @@ export const WellKnownLabelKeys: ReadonlySet<string> = new Set([
   Labels.awsInstanceGpuManufacturer,
   Labels.awsInstanceGpuMemory,
   Labels.awsInstanceEncryptionInTransit,
+  Labels.awsZoneID,
+  Labels.awsInstanceTenancy,
+  Labels.awsInstanceCapabilityFlex,
+  Labels.awsInstanceCpuSustainedClockSpeedMhz,
+  Labels.awsInstanceAcceleratorName,
+  Labels.awsInstanceAcceleratorManufacturer,
+  Labels.awsInstanceAcceleratorCount,
+  Labels.awsCapacityReservationID,
+  Labels.awsCapacityReservationType,
+  Labels.awsCapacityReservationInterruptible,
+  Labels.awsPlacementGroupID,
+  Labels.awsPlacementGroupPartition,
 ]);
 
 /** Kubernetes normalises the deprecated beta labels to their GA keys (Karpenter's NormalizedLabels). */

@@ -21,6 +21,8 @@ export interface AwsInstanceTypeData {
   readonly memoryMiB: number;
   readonly maxPods: number;
   readonly gpus?: { readonly resource: string; readonly count: number };
+  /** AWS Inferentia and Trainium: Neuron devices and the NeuronCores on them. */
+  readonly neuron?: { readonly devices: number; readonly cores: number };
   readonly labels: Readonly<Record<string, string>>;
   readonly onDemandPrice: Readonly<Record<string, number>>;
   /** Region → zone → latest spot price, when refreshed from DescribeSpotPriceHistory. */
@@ -48,6 +50,29 @@ const acceleratorResources: Readonly<Record<string, string>> = {
   amd: "amd.com/gpu",
 };
 
+/**
+ * NeuronCores per Neuron device, by Karpenter's instance-accelerator-name (EC2's
+ * NeuronInfo.NeuronDevices[].CoreInfo.Count): Karpenter advertises aws.amazon.com/neuroncore as
+ * devices × cores per device, and aws.amazon.com/neuron as the devices.
+ */
+export const NeuronCoresPerDevice: Readonly<Record<string, number>> = {
+  inferentia: 4,
+  inferentia2: 2,
+  trainium: 2,
+  trainium2: 8,
+};
+
+function neuronOf(
+  labels: Readonly<Record<string, string>>,
+): { devices: number; cores: number } | undefined {
+  if (labels["karpenter.k8s.aws/instance-accelerator-manufacturer"] !== "aws") return undefined;
+  const devices = Number(labels["karpenter.k8s.aws/instance-accelerator-count"] ?? 0);
+  const perDevice =
+    NeuronCoresPerDevice[labels["karpenter.k8s.aws/instance-accelerator-name"] ?? ""];
+  if (!(devices > 0) || perDevice === undefined) return undefined;
+  return { devices, cores: devices * perDevice };
+}
+
 export function buildAwsCatalogData(
   types: readonly SharedInstanceType[],
   labels: Readonly<Record<string, Readonly<Record<string, string>>>>,
@@ -65,6 +90,7 @@ export function buildAwsCatalogData(
     const gpuCount = Number(typeLabels["karpenter.k8s.aws/instance-gpu-count"] ?? 0);
     const gpuResource =
       acceleratorResources[typeLabels["karpenter.k8s.aws/instance-gpu-manufacturer"] ?? ""];
+    const neuron = neuronOf(typeLabels);
     rows.push({
       name: type.name,
       vcpu: type.vcpu,
@@ -74,6 +100,7 @@ export function buildAwsCatalogData(
       maxPods: type.maxPods,
       ...(gpuCount > 0 &&
         gpuResource !== undefined && { gpus: { resource: gpuResource, count: gpuCount } }),
+      ...(neuron && { neuron }),
       labels: Object.fromEntries(
         Object.entries(typeLabels).filter(
           ([key]) => key.startsWith("karpenter.k8s.aws/") || key === "kubernetes.io/arch",

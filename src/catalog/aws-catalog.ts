@@ -60,7 +60,15 @@ export function awsInstanceType(
     architecture: row.labels[Labels.arch] === "arm64" ? "arm64" : "amd64",
     eniLimitedPods: row.maxPods,
     ephemeralStorage: defaultEphemeralStorage,
-    ...(row.gpus && { devices: { [row.gpus.resource]: row.gpus.count } }),
+    ...((row.gpus || row.neuron) && {
+      devices: {
+        ...(row.gpus && { [row.gpus.resource]: row.gpus.count }),
+        ...(row.neuron && {
+          "aws.amazon.com/neuron": row.neuron.devices,
+          "aws.amazon.com/neuroncore": row.neuron.cores,
+        }),
+      },
+    }),
   });
   const spot = row.spotPrice?.[region];
   const offerings: Offering[] = zones

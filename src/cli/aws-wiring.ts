@@ -9,6 +9,7 @@ import type { NodeClaim } from "../api/nodeclaim.ts";
 import { eksBootstrap } from "../bootstrap/eks/eks-bootstrap.ts";
 import type { EksKubeletSettings } from "../bootstrap/eks/eks-kubelet.ts";
 import type { EksFamily } from "../bootstrap/eks/settings.ts";
+import { typesForNodeClass } from "../catalog/aws-os.ts";
 import type { InstanceType, Offering } from "../catalog/instance-type.ts";
 import type { ProviderController } from "../operator/operator.ts";
 import type { UserData } from "../ports/bootstrap.ts";
@@ -83,7 +84,10 @@ export async function awsProvider(ports: ProviderPorts): Promise<ProviderParts> 
     region,
     instanceTypes: async (nodeClass) => {
       const ofClass = async (c: EC2NodeClass) =>
-        (await live.instanceTypesFor(c)).map((type) => forNodeClass(type, c));
+        typesForNodeClass(
+          (await live.instanceTypesFor(c)).map((type) => forNodeClass(type, c)),
+          c,
+        );
       return nodeClass === undefined
         ? mergedInstanceTypes(await Promise.all((await readyClasses(ports)).map(ofClass)))
         : ofClass(nodeClass);
