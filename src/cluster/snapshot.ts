@@ -1,7 +1,10 @@
+import type { CapacityBuffer, PodTemplate } from "../api/capacitybuffer.ts";
+import { bufferPods } from "../api/capacitybuffer-pods.ts";
 import type { InstanceTypeObject } from "../api/instancetype.ts";
 import type { Node } from "../api/node.ts";
 import type { NodeClaim } from "../api/nodeclaim.ts";
 import type { EC2NodeClass } from "../api/nodeclass.ts";
+import type { NodeOverlay } from "../api/nodeoverlay.ts";
 import type { NodePool } from "../api/nodepool.ts";
 import type { Pod } from "../api/pod.ts";
 import type { PodDisruptionBudget } from "../api/policy.ts";
@@ -29,6 +32,10 @@ export interface ClusterSnapshot {
   readonly instanceTypes: readonly InstanceTypeObject[];
   /** Node classes drift detection compares NodeClaims against. */
   readonly nodeClasses: readonly EC2NodeClass[];
+  /** Price and capacity changes to the instance types decisions see (catalog/overlay.ts). */
+  readonly nodeOverlays: readonly NodeOverlay[];
+  /** Spare capacity to keep; its virtual pods are among `pendingPods`. */
+  readonly capacityBuffers: readonly CapacityBuffer[];
 }
 
 type SnapshotObject =
@@ -46,10 +53,20 @@ type SnapshotObject =
   | Deployment
   | ReplicaSet
   | StatefulSet
-  | Job;
+  | Job
+  | NodeOverlay
+  | CapacityBuffer
+  | PodTemplate;
 
-/** Sorts validated objects into a snapshot and expands workloads into their pending pods. */
-export function buildSnapshot(objects: readonly { readonly kind: string }[]): ClusterSnapshot {
+/**
+ * Sorts validated objects into a snapshot and expands workloads into their pending pods, and
+ * CapacityBuffers into virtual ones. `scalables` are workloads a buffer's scalableRef may name
+ * that are not to be expanded (the controller's pods exist in its store already).
+ */
+export function buildSnapshot(
+  objects: readonly { readonly kind: string }[],
+  scalables: readonly (Deployment | ReplicaSet | StatefulSet)[] = [],
+): ClusterSnapshot {
   const byKind = new Map<string, SnapshotObject[]>();
   for (const object of objects as readonly SnapshotObject[]) {
     const list = byKind.get(object.kind) ?? [];
@@ -60,7 +77,19 @@ export function buildSnapshot(objects: readonly { readonly kind: string }[]): Cl
   const pods = of<Pod>("Pod").filter((pod) => !isFinished(pod));
   const boundPods = pods.filter((pod) => pod.spec.nodeName);
   const workloadPods = podSources(of).flatMap((source) => pendingPodsOf(source, pods));
-  const pendingPods = [...pods.filter(isProvisionable), ...workloadPods].sort(byPodKey);
+  const capacityBuffers = sortByName(of<CapacityBuffer>("CapacityBuffer"));
+  const virtualPods = bufferPods(capacityBuffers, {
+    podTemplates: of<PodTemplate>("PodTemplate"),
+    scalables: [
+      ...of<Deployment>("Deployment"),
+      ...of<ReplicaSet>("ReplicaSet"),
+      ...of<StatefulSet>("StatefulSet"),
+      ...scalables,
+    ],
+  });
+  const pendingPods = [...pods.filter(isProvisionable), ...workloadPods, ...virtualPods].sort(
+    byPodKey,
+  );
   return {
     nodes: sortByName(of<Node>("Node")),
     nodeClaims: sortByName(of<NodeClaim>("NodeClaim")),
@@ -74,6 +103,8 @@ export function buildSnapshot(objects: readonly { readonly kind: string }[]): Cl
     storageClasses: sortByName(of<StorageClass>("StorageClass")),
     instanceTypes: sortByName(of<InstanceTypeObject>("InstanceType")),
     nodeClasses: sortByName(of<EC2NodeClass>("EC2NodeClass")),
+    nodeOverlays: sortByName(of<NodeOverlay>("NodeOverlay")),
+    capacityBuffers,
   };
 }
 
