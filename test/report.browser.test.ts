@@ -87,7 +87,7 @@ function fixture(mixed: boolean): SimulationResult {
       {
         t: "30m0s",
         invariant: "pending_too_long",
-        object: "Pod/default/batch-3",
+        object: "Pod/shop/db-0",
         message: "pending for 10m0s",
       },
     ],
@@ -305,6 +305,18 @@ describe("HTML report in Chromium", { skip: missingBrowser }, () => {
         "Scheduled Pod/shop/db-0",
         "DisruptionDelete Node/n-1",
         "PodEvicted Pod/shop/db-0",
+      ]);
+    });
+
+    it("filters the log to a violation's object when its name is clicked", async () => {
+      const page = await report("mixed");
+      await reset(page);
+      await page.locator('section.violations button[data-object="Pod/shop/db-0"]').click();
+      const { rows } = await state(page);
+      assert.deepEqual(rows, [
+        "Scheduled Pod/shop/db-0",
+        "PodEvicted Pod/shop/db-0",
+        "Scheduled Pod/shop/db-0",
       ]);
     });
 

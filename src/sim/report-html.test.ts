@@ -145,6 +145,7 @@ describe("renderReportHtml", () => {
     );
     assert.ok(!html.includes("No violations"));
     assert.ok(html.includes("<td>pool_limit</td>"));
+    assert.ok(html.includes('<button type="button" class="object" data-object="NodePool/gpu">'));
     assert.ok(html.includes("<th>time</th><th>invariant</th><th>object</th><th>message</th>"));
     assert.ok(html.includes("cpu &gt; 10"));
   });

@@ -1,6 +1,7 @@
 import { chartsFor } from "./report/charts.ts";
 import { escapeHtml } from "./report/escape.ts";
-import { renderEventLog } from "./report/event-log-html.ts";
+import { splitObjects } from "./report/event-log.ts";
+import { objectButton, renderEventLog } from "./report/event-log-html.ts";
 import { REPORT_STYLE } from "./report/style.ts";
 import { renderSummary } from "./report/summary.ts";
 import { renderChart } from "./report/svg-chart.ts";
@@ -35,6 +36,7 @@ export function renderReportHtml(result: SimulationResult): string {
   ].join("\n");
 }
 
+/** A violation's object leads to its events in the log below. */
 function renderViolations(violations: readonly Violation[]): string {
   const heading = `<h2>Violations (${violations.length})</h2>`;
   if (violations.length === 0)
@@ -42,7 +44,11 @@ function renderViolations(violations: readonly Violation[]): string {
   const head = "<tr><th>time</th><th>invariant</th><th>object</th><th>message</th></tr>";
   const rows = violations.map(
     (v) =>
-      `<tr><td class="t">${escapeHtml(v.t)}</td><td>${escapeHtml(v.invariant)}</td><td>${escapeHtml(v.object)}</td><td>${escapeHtml(v.message)}</td></tr>`,
+      `<tr><td class="t">${escapeHtml(v.t)}</td><td>${escapeHtml(v.invariant)}</td><td class="objects">${splitObjects(
+        v.object,
+      )
+        .map((name) => `<div>${objectButton(name)}</div>`)
+        .join("")}</td><td>${escapeHtml(v.message)}</td></tr>`,
   );
   return `<section class="violations">${heading}<table><thead>${head}</thead><tbody>\n${rows.join("\n")}\n</tbody></table></section>`;
 }

@@ -45,8 +45,10 @@ export const EVENT_FILTER_SCRIPT = `
   }
   boxes.forEach(function (box) { box.addEventListener("change", apply); });
   search.addEventListener("input", apply);
-  log.addEventListener("click", function (event) {
+  // Names in the violations table lead here too: what happened to the object that broke a rule.
+  document.addEventListener("click", function (event) {
     var target = event.target;
+    if (!(target instanceof Element)) return;
     if (target.hasAttribute("data-select")) {
       var all = target.getAttribute("data-select") === "all";
       boxes.forEach(function (box) { box.checked = all; });
@@ -54,6 +56,7 @@ export const EVENT_FILTER_SCRIPT = `
     } else if (target.hasAttribute("data-object")) {
       search.value = target.getAttribute("data-object");
       apply();
+      if (!log.contains(target)) log.scrollIntoView();
     }
   });
   apply();

@@ -61,9 +61,14 @@ function renderRow(row: EventRow): string {
   ].join("");
 }
 
+/** A name that, clicked, filters the event log to the rows concerning it. */
+export function objectButton(name: string): string {
+  const escaped = escapeHtml(name);
+  return `<button type="button" class="object" data-object="${escaped}">${escaped}</button>`;
+}
+
 function renderObject(object: NamedObject): string {
-  const name = escapeHtml(object.name);
-  const button = `<button type="button" class="object" data-object="${name}">${name}</button>`;
+  const button = objectButton(object.name);
   const alias =
     object.alias === undefined ? "" : ` <span class="alias">${escapeHtml(object.alias)}</span>`;
   return `<div>${button}${alias}</div>`;
