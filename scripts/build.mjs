@@ -1,12 +1,16 @@
-// Compiles the CLI to JavaScript in dist/ (run by `npm install` through "prepare"), so
-// `bin/carpool` starts without compiling TypeScript on the fly. Source maps point at src/.
+// Compiles the CLI and the library to JavaScript in dist/ (run by `npm install` and `npm pack`
+// through "prepare"), so `bin/carpool` starts without compiling TypeScript on the fly and
+// `import { plan } from "carpool"` works from plain Node (package.json "exports" points at
+// dist/index.js). Source maps point at src/.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 rmSync("dist", { recursive: true, force: true });
 await build({
-  entryPoints: ["src/cli/main.ts"],
-  outdir: "dist/cli",
+  // dist/cli/main.js and dist/index.js, sharing chunks.
+  entryPoints: ["src/cli/main.ts", "src/index.ts"],
+  outbase: "src",
+  outdir: "dist",
   bundle: true,
   splitting: true,
   format: "esm",
