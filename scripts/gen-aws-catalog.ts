@@ -6,7 +6,7 @@
  * refreshed from the Pricing API and EC2 spot price history for each region in CARPOOL_REGIONS
  * (comma-separated; default us-east-1,us-west-2,eu-west-1).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EC2Client } from "@aws-sdk/client-ec2";
@@ -21,6 +21,20 @@ import { onDemandPrices, spotPrices } from "../src/providers/aws/catalog-source.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const shared = join(root, "..", "shared", "data");
+const inputs = ["aws-instance-types.json", "aws-instance-labels.json"];
+const missing = inputs.filter((file) => !existsSync(join(shared, file)));
+if (missing.length > 0) {
+  // A fresh clone has no ../shared/data: say what is needed, not a stack trace.
+  process.stderr.write(
+    `npm run catalog:aws: missing ${missing.map((file) => join(shared, file)).join(" and ")}.\n` +
+      "It regenerates src/catalog/data/aws.generated.json from public facts about EC2 instance\n" +
+      "types kept outside this repository, in a shared/data directory beside the checkout\n" +
+      `(${shared}: ${inputs.join(", ")}; its README.md names the source of every field).\n` +
+      "Put that directory there and run it again. The catalog checked in at\n" +
+      "src/catalog/data/aws.generated.json works without it: this is needed only to rebuild it.\n",
+  );
+  process.exit(2);
+}
 
 const types = JSON.parse(readFileSync(join(shared, "aws-instance-types.json"), "utf8")) as {
   instanceTypes: SharedInstanceType[];
