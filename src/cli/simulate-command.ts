@@ -3,8 +3,9 @@ import { formatLoadError } from "../api/load.ts";
 import type { KnownObject } from "../api/validate.ts";
 import { packageFile } from "../package-files.ts";
 import { renderSimulationTable } from "../render/simulation.ts";
+import { objectsOnlyScenario } from "../sim/objects-scenario.ts";
 import { renderReportHtml } from "../sim/report-html.ts";
-import { loadScenario } from "../sim/scenario.ts";
+import { loadScenario, type Scenario } from "../sim/scenario.ts";
 import { simulate } from "../sim/simulation.ts";
 import { ExitCode, loadOrReport, type OutputFormat, printObject } from "./output.ts";
 
@@ -28,19 +29,26 @@ export async function runSimulate(
     process.stderr.write(`--seed: "${options.seed}" is not an integer\n`);
     return ExitCode.invalidInput;
   }
-  const loaded = loadScenario(scenarioPath ?? DemoScenario);
-  if (!loaded.ok) {
-    for (const error of loaded.errors) process.stderr.write(`${formatLoadError(error)}\n`);
-    return ExitCode.invalidInput;
-  }
   let extra: KnownObject[] = [];
   if (options.filename.length > 0) {
     const objects = loadOrReport(options.filename);
     if (objects === undefined) return ExitCode.invalidInput;
     extra = objects.objects.map((o) => o.object);
   }
+  // With -f and no scenario, the -f objects alone are the cluster: the demo's would pass for theirs.
+  let scenario: Scenario;
+  if (scenarioPath === undefined && options.filename.length > 0)
+    scenario = objectsOnlyScenario(options.filename);
+  else {
+    const loaded = loadScenario(scenarioPath ?? DemoScenario);
+    if (!loaded.ok) {
+      for (const error of loaded.errors) process.stderr.write(`${formatLoadError(error)}\n`);
+      return ExitCode.invalidInput;
+    }
+    scenario = loaded.scenario;
+  }
   const progress = process.stderr.isTTY ? progressBar() : undefined;
-  const result = await simulate(loaded.scenario, extra, {
+  const result = await simulate(scenario, extra, {
     ...(seed !== undefined && { seed }),
     ...(progress && { onProgress: progress.update }),
   });

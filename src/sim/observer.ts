@@ -5,6 +5,7 @@ import { podKey } from "../cluster/snapshot.ts";
 import { formatDuration } from "../disruption/duration.ts";
 import type { SimulatedCloud } from "./cloud.ts";
 import type { Engine } from "./engine.ts";
+import { withoutStutter } from "./event-names.ts";
 import { type Breach, capacityBreaches } from "./invariants.ts";
 import type {
   Sample,
@@ -50,7 +51,12 @@ export class Observer {
   }
 
   event(kind: string, object: string, message: string): void {
-    this.#events.push({ t: formatGoDuration(this.#clock.elapsed()), kind, object, message });
+    this.#events.push({
+      t: formatGoDuration(this.#clock.elapsed()),
+      kind,
+      object,
+      message: withoutStutter(message),
+    });
   }
 
   /** Records broken invariants, each once per invariant and object (a lasting breach is not repeated). */

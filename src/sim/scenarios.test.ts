@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { NamespacedKinds } from "../api/validate.ts";
 import { replacementOutcomes } from "./fixtures.test-helpers.ts";
 import { loadScenario } from "./scenario.ts";
 import { simulate } from "./simulation.ts";
@@ -25,6 +26,28 @@ describe("the bundled scenarios", () => {
     assert.ok(outcomes.length >= 1);
     for (const o of outcomes) {
       assert.equal(o.received, o.evicted - o.moved, JSON.stringify(o));
+    }
+  });
+  it("eks-daily-traffic: event data names objects one way, says each reason once, and shows bindings", async () => {
+    const result = await run("eks-daily-traffic");
+    for (const e of result.events) {
+      // Kind/namespace/name for namespaced kinds, Kind/name otherwise; a command lists its nodes.
+      for (const ref of e.object.split(",")) {
+        const [kind, ...rest] = ref.split("/");
+        assert.match(ref, /^[A-Z][A-Za-z]*\/./, JSON.stringify(e));
+        if (NamespacedKinds.has(kind as never))
+          assert.equal(rest.length, 2, `${JSON.stringify(e)}: namespace/name`);
+      }
+      assert.doesNotMatch(e.message, /^(\w+): \1\b/i, JSON.stringify(e));
+    }
+    // kube-scheduler's Scheduled event: every evicted pod's successor is seen landing somewhere.
+    const evictions = result.events.filter((e) => e.kind === "PodEvicted");
+    assert.ok(evictions.length > 0);
+    for (const t of new Set(evictions.map((e) => e.t))) {
+      const evicted = evictions.filter((e) => e.t === t).length;
+      const scheduled = result.events.filter((e) => e.kind === "Scheduled" && e.t === t);
+      assert.ok(scheduled.length >= evicted, `${t}: ${evicted} evicted, ${scheduled.length} bound`);
+      for (const e of scheduled) assert.match(e.message, /^assigned to Node\/node-\d+$/);
     }
   });
   it("gpu-batch-burst: the GPU pool stays within its limit and goes back to nothing", async () => {

@@ -23,6 +23,7 @@ import { parseDuration } from "../disruption/duration.ts";
 import type { InterruptionNotice } from "../ports/interruption-queue.ts";
 import { SimulatedCloud } from "./cloud.ts";
 import { Engine } from "./engine.ts";
+import { objectRef } from "./event-names.ts";
 import { bindingBreaches } from "./invariants.ts";
 import { isDaemonPod, Observer } from "./observer.ts";
 import { Random } from "./random.ts";
@@ -60,6 +61,8 @@ export async function simulate(
 
 class Simulation {
   readonly #scenario: Scenario;
+  /** Objects given besides the scenario's (`carpool simulate -f`): they take part from the start. */
+  readonly #extra: readonly KnownObject[];
   readonly #seed: number;
   readonly #durationMs: number;
   readonly #engine = new Engine(Epoch);
@@ -100,6 +103,7 @@ class Simulation {
 
   constructor(scenario: Scenario, extra: readonly KnownObject[], options: SimulateOptions) {
     this.#scenario = scenario;
+    this.#extra = extra;
     this.#options = options;
     const spec = scenario.definition.spec;
     this.#seed = options.seed ?? spec.seed ?? 1;
@@ -139,7 +143,8 @@ class Simulation {
   }
 
   async run(): Promise<SimulationResult> {
-    for (const object of [...this.#scenario.objects]) await this.#apply(object);
+    for (const object of this.#scenario.objects) await this.#apply(object, "by the scenario");
+    for (const object of this.#extra) await this.#apply(object, "from the given manifests");
     (this.#scenario.definition.spec.events ?? []).forEach((event, i) => {
       this.#engine.after(parseDuration(event.at), () => this.#scenarioEvent(i));
     });
@@ -361,19 +366,19 @@ class Simulation {
     const event = this.#scenario.definition.spec.events?.[index];
     if (event === undefined) return;
     const applied = this.#scenario.applies.get(index);
-    if (applied !== undefined) await this.#apply(applied);
+    if (applied !== undefined) await this.#apply(applied, "by the scenario");
     if (event.scale !== undefined) {
       const { kind, name, namespace, replicas } = event.scale;
       const target = this.#store.getNow(kind as "Deployment", name, namespace ?? "default");
       if (target === undefined)
-        this.#observer.event("ScenarioError", `${kind}/${name}`, "not found, cannot scale");
+        this.#observer.event(
+          "ScenarioError",
+          objectRef(kind, name, namespace),
+          "not found, cannot scale",
+        );
       else {
         await this.#store.update({ ...target, spec: { ...target.spec, replicas } });
-        this.#observer.event(
-          "Scaled",
-          `${kind}/${namespace ?? "default"}/${name}`,
-          `to ${replicas} replicas`,
-        );
+        this.#observer.event("Scaled", objectRef(kind, name, namespace), `to ${replicas} replicas`);
       }
     }
     if (event.delete !== undefined) {
@@ -384,13 +389,13 @@ class Simulation {
           name,
           namespace: namespace ?? "default",
         });
-        this.#observer.event(
-          "Deleted",
-          `${kind}/${namespace ?? "default"}/${name}`,
-          "by the scenario",
-        );
+        this.#observer.event("Deleted", objectRef(kind, name, namespace), "by the scenario");
       } catch {
-        this.#observer.event("ScenarioError", `${kind}/${name}`, "not found, cannot delete");
+        this.#observer.event(
+          "ScenarioError",
+          objectRef(kind, name, namespace),
+          "not found, cannot delete",
+        );
       }
     }
     if (event.interrupt !== undefined) this.#interrupt(event.interrupt);
@@ -458,7 +463,7 @@ class Simulation {
     );
   }
 
-  async #apply(object: KnownObject): Promise<void> {
+  async #apply(object: KnownObject, source: string): Promise<void> {
     if (object.kind === "InstanceType") return;
     const existing = this.#store.getNow(
       object.kind,
@@ -471,7 +476,11 @@ class Simulation {
         ...object,
         metadata: { ...object.metadata, resourceVersion: undefined },
       });
-    this.#observer.event("Applied", `${object.kind}/${object.metadata.name}`, "by the scenario");
+    this.#observer.event(
+      "Applied",
+      objectRef(object.kind, object.metadata.name ?? "", object.metadata.namespace),
+      source,
+    );
   }
 
   #periodic(everyMs: number, action: () => Promise<void> | void, firstMs = everyMs): void {
