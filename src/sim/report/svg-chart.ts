@@ -103,10 +103,19 @@ function renderAxes(chart: Chart, scale: Scale): string {
 function renderStep(series: Series, color: string, xs: readonly number[], scale: Scale): string {
   const name = escapeHtml(series.name);
   const first = series.values[0] ?? 0;
-  const moves = series.values.slice(1).map((v, i) => {
-    const x = num(scale.x(xs[i + 1] ?? 0));
-    return `H${x}V${num(scale.y(v))}`;
+  // Only changes need a segment: a day of minutes is a few dozen steps, not 1440.
+  const moves: string[] = [];
+  let held = num(scale.y(first));
+  let at = num(scale.x(xs[0] ?? 0));
+  series.values.forEach((v, i) => {
+    const y = num(scale.y(v));
+    if (i === 0 || y === held) return;
+    at = num(scale.x(xs[i] ?? 0));
+    moves.push(`H${at}V${y}`);
+    held = y;
   });
+  const end = num(scale.x(xs[series.values.length - 1] ?? 0));
+  if (end !== at) moves.push(`H${end}`);
   const d = `M${num(scale.x(xs[0] ?? 0))},${num(scale.y(first))}${moves.join("")}`;
   const line = `<path data-series="${name}" class="step" stroke="${color}" d="${d}"/>`;
   // A path through a single point draws nothing, so one sample gets a visible dot.
