@@ -70,6 +70,18 @@ describe("renderReportHtml", () => {
     assert.ok(html.includes("a&amp;b &quot;quoted&quot; &#39;single&#39;"));
   });
 
+  it("keeps an object name with quotes inside the attributes it is put in", () => {
+    const object = `Pod/ns/a" onmouseover="alert(1)`;
+    const html = renderReportHtml(
+      result({
+        events: [{ t: "0s", kind: "Scheduled", object, message: "assigned" }],
+        violations: [{ t: "0s", invariant: "pending_too_long", object, message: "x" }],
+      }),
+    );
+    assert.ok(!html.includes('onmouseover="'));
+    assert.equal(count(html, 'data-object="Pod/ns/a&quot; onmouseover=&quot;alert(1)"'), 2);
+  });
+
   it("escapes all five special characters", () => {
     assert.equal(
       escapeHtml(`<a href="x">'&'</a>`),
