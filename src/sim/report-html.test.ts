@@ -204,7 +204,7 @@ describe("renderReportHtml charts", () => {
     const bars = /data-series="pending"[^>]*>(.*?)<\/g>/.exec(html)?.[1] ?? "";
     const widths = [...bars.matchAll(/width="([\d.]+)"/g)].map((m) => Number(m[1]));
     assert.deepEqual(widths, [MIN_BAR_WIDTH]);
-    assert.ok(bars.includes("<title>5 pending from 10h to 10h1m</title>"));
+    assert.ok(bars.includes("<title>5 pods pending from 10h to 10h1m</title>"));
   });
 });
 

@@ -142,7 +142,7 @@ function renderBars(series: Series, chart: Chart, scale: Scale): string {
       const left = scale.x(from);
       const width = Math.max(MIN_BAR_WIDTH, Math.min(scale.x(to), PLOT.right) - left);
       const top = scale.y(value);
-      const label = `${chart.formatValue(value)} ${series.name} from ${formatSeconds(from)} to ${formatSeconds(to)}`;
+      const label = `${chart.formatValue(value)} ${chart.yTitle} ${series.name} from ${formatSeconds(from)} to ${formatSeconds(to)}`;
       bars.push(
         `<rect x="${num(left)}" y="${num(top)}" width="${num(width)}" height="${num(PLOT.bottom - top)}"><title>${escapeHtml(label)}</title></rect>`,
       );
