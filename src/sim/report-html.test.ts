@@ -113,6 +113,8 @@ describe("renderReportHtml", () => {
     // Without samples the two node charts are the same (empty): one is drawn.
     assert.equal(count(html, "No samples"), CHARTS.length - 1);
     assert.ok(html.includes("No violations"));
+    assert.ok(html.includes("<h2>Events (0)</h2><p>No events</p>"));
+    assert.ok(!html.includes("<script>"));
   });
 
   it("draws a series per pool and capacity type, zero where one is missing", () => {

@@ -11,8 +11,8 @@ import { type EventRow, eventRows, type NamedObject, reasonCounts } from "./even
 export function renderEventLog(events: readonly SimulationEvent[]): string {
   const rows = eventRows(events);
   const total = rows.length;
+  if (total === 0) return '<section class="events"><h2>Events (0)</h2><p>No events</p></section>';
   const heading = `<h2>Events <span class="shown">(<span data-shown>${total}</span> of ${total})</span></h2>`;
-  if (total === 0) return `<section class="events">${heading}<p>No events</p></section>`;
   return [
     '<section class="events" data-event-log>',
     heading,
