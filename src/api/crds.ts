@@ -1,13 +1,19 @@
 import type { TSchema } from "@sinclair/typebox";
 import { stringify } from "yaml";
-import { EC2NodeClassSchema } from "./ec2nodeclass.ts";
 import { CapacityBufferSchema } from "./capacitybuffer.ts";
+import { EC2NodeClassSchema } from "./ec2nodeclass.ts";
 import { ExecNodeClassSchema } from "./execnodeclass.ts";
 import { InstanceTypeObjectSchema } from "./instancetype.ts";
 import { KwokNodeClassSchema } from "./kwoknodeclass.ts";
 import { NodeClaimSchema } from "./nodeclaim.ts";
 import { NodeOverlaySchema } from "./nodeoverlay.ts";
 import { NodePoolSchema } from "./nodepool.ts";
+import {
+  nodeClaimPrinterColumns,
+  nodePoolPrinterColumns,
+  nodePoolScale,
+  type PrinterColumn,
+} from "./nodepool-crd-columns.ts";
 import { StaticNodeClassSchema } from "./staticnodeclass.ts";
 
 /**
@@ -33,6 +39,8 @@ export function structuralSchema(schema: TSchema): Record<string, unknown> {
       return {
         "x-kubernetes-int-or-string": true,
         anyOf: [{ type: "integer" }, { type: "string" }],
+        // A quantity's pattern: the API server applies it to the string form only.
+        ...(source.pattern !== undefined && { pattern: source.pattern }),
       };
     throw new Error(`a union of ${[...types].join(", ")} has no structural form`);
   }
@@ -41,16 +49,19 @@ export function structuralSchema(schema: TSchema): Record<string, unknown> {
   for (const key of [
     "type",
     "description",
+    "format",
     "minimum",
     "maximum",
     "minLength",
     "maxLength",
     "pattern",
+    "enum",
     "minItems",
     "maxItems",
     "maxProperties",
     "default",
     "x-kubernetes-preserve-unknown-fields",
+    "x-kubernetes-list-type",
     "x-kubernetes-validations",
   ]) {
     if (source[key] !== undefined) result[key] = source[key];
@@ -86,6 +97,11 @@ interface CrdSpec {
   readonly scope: "Cluster" | "Namespaced";
   readonly shortNames: readonly string[];
   readonly schema: TSchema;
+  /** `kubectl get <plural>` finds the kind with these too (`kubectl get karpenter`). */
+  readonly categories?: readonly string[];
+  readonly printerColumns?: readonly PrinterColumn[];
+  /** The scale subresource: which fields `kubectl scale` sets and reads. */
+  readonly scale?: { readonly specReplicasPath: string; readonly statusReplicasPath: string };
 }
 
 const crds: readonly CrdSpec[] = [
@@ -98,6 +114,9 @@ const crds: readonly CrdSpec[] = [
     scope: "Cluster",
     shortNames: [],
     schema: NodePoolSchema,
+    categories: ["karpenter"],
+    printerColumns: nodePoolPrinterColumns,
+    scale: nodePoolScale,
   },
   {
     group: "karpenter.sh",
@@ -108,6 +127,8 @@ const crds: readonly CrdSpec[] = [
     scope: "Cluster",
     shortNames: [],
     schema: NodeClaimSchema,
+    categories: ["karpenter"],
+    printerColumns: nodeClaimPrinterColumns,
   },
   {
     group: "karpenter.k8s.aws",
@@ -201,6 +222,7 @@ export function generateCrds(): [string, string][] {
       spec: {
         group: crd.group,
         names: {
+          ...(crd.categories !== undefined && { categories: crd.categories }),
           kind: crd.kind,
           listKind: `${crd.kind}List`,
           plural: crd.plural,
@@ -210,6 +232,9 @@ export function generateCrds(): [string, string][] {
         scope: crd.scope,
         versions: [
           {
+            ...(crd.printerColumns !== undefined && {
+              additionalPrinterColumns: crd.printerColumns,
+            }),
             name: crd.version,
             served: true,
             storage: true,
@@ -220,7 +245,10 @@ export function generateCrds(): [string, string][] {
                 ...(required.length > 0 && { required }),
               },
             },
-            subresources: { status: {} },
+            subresources: {
+              ...(crd.scale !== undefined && { scale: crd.scale }),
+              status: {},
+            },
           },
         ],
       },

@@ -1,33 +1,43 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { ConditionSchema, ObjectMetaSchema, ResourceListSchema } from "./meta.ts";
-import { NodeSelectorOperatorSchema, TaintSchema } from "./pod.ts";
+import { ObjectMetaSchema } from "./meta.ts";
+import {
+  DurationOrNeverPattern,
+  DurationPattern,
+  KarpenterConditionSchema,
+  KarpenterTaintSchema,
+  LabelValuePattern,
+  NodeClassReferenceSchema,
+  QuantityMapSchema,
+  requirementSchema,
+  requirementsSchema,
+} from "./nodeclaim.ts";
+import {
+  budgetsRule,
+  consolidationThresholdRule,
+  nodeClassRefTransitionRules,
+  nodePoolRequirementKeyRules,
+  staticNodePoolRules,
+  templateLabelRules,
+} from "./nodepool-cel.ts";
 
 /**
- * karpenter.sh/v1 NodePool, field for field (kubernetes-sigs/karpenter pkg/apis/v1/nodepool.go and
- * its CRD). Patterns are the CRD's; cross-field rules (CEL in the CRD) live in validate-nodepool.ts.
+ * karpenter.sh/v1 NodePool, field for field as Karpenter v1.14's CRD has it
+ * (kubernetes-sigs/karpenter pkg/apis/v1/nodepool.go, nodepool_status.go and
+ * pkg/apis/crds/karpenter.sh_nodepools.yaml): patterns, enums, limits, defaults, and the CEL rules
+ * of nodepool-cel.ts, which carpool's own validation evaluates too (nodepool-cel-errors.ts).
  */
 
-/** Go durations restricted to s, m, h, as the CRD's patterns allow. */
-export const DurationPattern = "^([0-9]+(s|m|h))+$";
-export const DurationOrNeverPattern = "^(([0-9]+(s|m|h))+|Never)$";
+export {
+  DurationOrNeverPattern,
+  DurationPattern,
+  type NodeClassReference,
+  NodeClassReferenceSchema,
+  type NodeSelectorRequirementWithMinValues,
+  NodeSelectorRequirementWithMinValuesSchema,
+} from "./nodeclaim.ts";
 
-export const NodeClassReferenceSchema = Type.Object({
-  group: Type.String({ minLength: 1 }),
-  kind: Type.String({ minLength: 1 }),
-  name: Type.String({ minLength: 1 }),
-});
-export type NodeClassReference = Static<typeof NodeClassReferenceSchema>;
-
-/** A NodeSelectorRequirement with Karpenter's minValues: how many values must stay possible. */
-export const NodeSelectorRequirementWithMinValuesSchema = Type.Object({
-  key: Type.String({ maxLength: 316 }),
-  operator: NodeSelectorOperatorSchema,
-  values: Type.Optional(Type.Array(Type.String({ maxLength: 63 }))),
-  minValues: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
-});
-export type NodeSelectorRequirementWithMinValues = Static<
-  typeof NodeSelectorRequirementWithMinValuesSchema
->;
+/** A template requirement: a NodeClaim's, but its key may not be karpenter.sh/nodepool. */
+export const NodePoolRequirementSchema = requirementSchema(nodePoolRequirementKeyRules);
 
 export const DisruptionReasonSchema = Type.Union([
   Type.Literal("Underutilized"),
@@ -37,7 +47,7 @@ export const DisruptionReasonSchema = Type.Union([
 export type DisruptionReason = Static<typeof DisruptionReasonSchema>;
 
 export const BudgetSchema = Type.Object({
-  nodes: Type.String({ pattern: "^((100|[0-9]{1,2})%|[0-9]+)$" }),
+  nodes: Type.String({ pattern: "^((100|[0-9]{1,2})%|[0-9]+)$", default: "10%" }),
   schedule: Type.Optional(
     Type.String({
       pattern:
@@ -45,72 +55,103 @@ export const BudgetSchema = Type.Object({
     }),
   ),
   duration: Type.Optional(Type.String({ pattern: "^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$" })),
-  reasons: Type.Optional(Type.Array(DisruptionReasonSchema)),
+  reasons: Type.Optional(Type.Array(DisruptionReasonSchema, { maxItems: 50 })),
 });
 export type Budget = Static<typeof BudgetSchema>;
 
+export const ConsolidationPolicySchema = Type.Union(
+  [Type.Literal("WhenEmpty"), Type.Literal("WhenEmptyOrUnderutilized"), Type.Literal("Balanced")],
+  { default: "WhenEmptyOrUnderutilized" },
+);
+export type ConsolidationPolicy = Static<typeof ConsolidationPolicySchema>;
+
+export const DisruptionSchema = Type.Object(
+  {
+    consolidateAfter: Type.String({ pattern: DurationOrNeverPattern }),
+    consolidationPolicy: Type.Optional(ConsolidationPolicySchema),
+    /** Balanced only: a move is approved when its score ≥ 1/threshold; Karpenter's default is 2. */
+    consolidationThreshold: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 3, format: "int32" }),
+    ),
+    budgets: Type.Optional(
+      Type.Array(BudgetSchema, {
+        maxItems: 50,
+        default: [{ nodes: "10%" }],
+        "x-kubernetes-validations": [budgetsRule],
+      }),
+    ),
+  },
+  { default: { consolidateAfter: "0s" }, "x-kubernetes-validations": [consolidationThresholdRule] },
+);
+export type Disruption = Static<typeof DisruptionSchema>;
+
 export const NodeClaimTemplateSpecSchema = Type.Object({
-  taints: Type.Optional(Type.Array(TaintSchema)),
-  startupTaints: Type.Optional(Type.Array(TaintSchema)),
-  requirements: Type.Array(NodeSelectorRequirementWithMinValuesSchema, { maxItems: 100 }),
-  nodeClassRef: NodeClassReferenceSchema,
-  expireAfter: Type.Optional(Type.String({ pattern: DurationOrNeverPattern })),
+  taints: Type.Optional(Type.Array(KarpenterTaintSchema)),
+  startupTaints: Type.Optional(Type.Array(KarpenterTaintSchema)),
+  requirements: requirementsSchema(NodePoolRequirementSchema),
+  nodeClassRef: Type.Object(NodeClassReferenceSchema.properties, {
+    "x-kubernetes-validations": Object.values(nodeClassRefTransitionRules),
+  }),
+  expireAfter: Type.Optional(Type.String({ pattern: DurationOrNeverPattern, default: "720h" })),
   terminationGracePeriod: Type.Optional(Type.String({ pattern: DurationPattern })),
 });
 
-export const NodePoolSpecSchema = Type.Object({
-  template: Type.Object({
-    metadata: Type.Optional(
-      Type.Object({
-        labels: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 63 }))),
-        annotations: Type.Optional(Type.Record(Type.String(), Type.String())),
-      }),
-    ),
-    spec: NodeClaimTemplateSpecSchema,
-  }),
-  disruption: Type.Optional(
-    Type.Object({
-      consolidateAfter: Type.Optional(Type.String({ pattern: DurationOrNeverPattern })),
-      consolidationPolicy: Type.Optional(
-        Type.Union([
-          Type.Literal("WhenEmpty"),
-          Type.Literal("WhenEmptyOrUnderutilized"),
-          Type.Literal("Balanced"),
-        ]),
+export const NodePoolSpecSchema = Type.Object(
+  {
+    template: Type.Object({
+      metadata: Type.Optional(
+        Type.Object({
+          labels: Type.Optional(
+            Type.Record(Type.String(), Type.String({ maxLength: 63, pattern: LabelValuePattern }), {
+              maxProperties: 100,
+              "x-kubernetes-validations": Object.values(templateLabelRules),
+            }),
+          ),
+          annotations: Type.Optional(Type.Record(Type.String(), Type.String())),
+        }),
       ),
-      budgets: Type.Optional(Type.Array(BudgetSchema, { maxItems: 50 })),
+      spec: NodeClaimTemplateSpecSchema,
     }),
-  ),
-  limits: Type.Optional(ResourceListSchema),
-  weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    disruption: Type.Optional(DisruptionSchema),
+    /** Resource ceilings; a static NodePool may set `nodes` only. */
+    limits: Type.Optional(QuantityMapSchema),
+    weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, format: "int32" })),
+    /** A static NodePool (alpha): keep this many nodes, whatever the pods ask. */
+    replicas: Type.Optional(Type.Integer({ minimum: 0, format: "int64" })),
+  },
+  { "x-kubernetes-validations": Object.values(staticNodePoolRules) },
+);
+export type NodePoolSpec = Static<typeof NodePoolSpecSchema>;
+
+/** What the controller reports (nodepool_status.go): resources in use, nodes, conditions. */
+export const NodePoolStatusSchema = Type.Object({
+  resources: Type.Optional(QuantityMapSchema),
+  nodes: Type.Optional(Type.Integer({ default: 0, format: "int64" })),
+  nodeClassObservedGeneration: Type.Optional(Type.Integer({ format: "int64" })),
+  conditions: Type.Optional(Type.Array(KarpenterConditionSchema)),
 });
+export type NodePoolStatus = Static<typeof NodePoolStatusSchema>;
 
 export const NodePoolSchema = Type.Object({
   apiVersion: Type.Literal("karpenter.sh/v1"),
   kind: Type.Literal("NodePool"),
   metadata: ObjectMetaSchema,
   spec: NodePoolSpecSchema,
-  /** What the controller reports (nodepool_status.go): resources in use, nodes, conditions. */
-  status: Type.Optional(
-    Type.Object({
-      resources: Type.Optional(ResourceListSchema),
-      nodes: Type.Optional(Type.Integer({ minimum: 0 })),
-      conditions: Type.Optional(
-        Type.Array(
-          Type.Object({
-            ...ConditionSchema.properties,
-            observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
-          }),
-        ),
-      ),
-    }),
-  ),
+  status: Type.Optional(NodePoolStatusSchema),
 });
 export type NodePool = Static<typeof NodePoolSchema>;
 
-/** Karpenter's defaults (the CRD's `default:` values), applied to a new object. */
+/** A static NodePool keeps spec.replicas nodes and does not scale with pods. */
+export function isStaticNodePool(nodePool: NodePool): boolean {
+  return nodePool.spec.replicas !== undefined;
+}
+
+/**
+ * Karpenter's defaults (the CRD's `default:` values), applied to a new object as the API server
+ * would: a missing disruption is `{consolidateAfter: 0s}`, then its policy and budgets default.
+ */
 export function defaultNodePool(nodePool: NodePool): NodePool {
-  const disruption = nodePool.spec.disruption ?? {};
+  const disruption = nodePool.spec.disruption ?? { consolidateAfter: "0s" };
   return {
     ...nodePool,
     spec: {
@@ -121,7 +162,6 @@ export function defaultNodePool(nodePool: NodePool): NodePool {
       },
       disruption: {
         consolidationPolicy: "WhenEmptyOrUnderutilized",
-        consolidateAfter: "0s",
         budgets: [{ nodes: "10%" }],
         ...disruption,
       },

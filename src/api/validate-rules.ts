@@ -6,9 +6,10 @@ import { hookErrors } from "./hooks.ts";
 import type { InstanceTypeObject } from "./instancetype.ts";
 import type { NodeClaim } from "./nodeclaim.ts";
 import type { NodePool } from "./nodepool.ts";
+import { nodeClaimCelErrors, nodePoolCelErrors } from "./nodepool-cel-errors.ts";
 import type { Pod, PodSpec } from "./pod.ts";
 import type { StaticNodeClass } from "./staticnodeclass.ts";
-import { labelMapErrors, restrictedLabelKeyError } from "./validate-labels.ts";
+import { labelMapErrors } from "./validate-labels.ts";
 import { requirementErrors, taintErrors } from "./validate-requirements.ts";
 import { tolerationErrors } from "./validate-tolerations.ts";
 
@@ -18,25 +19,14 @@ export function nodePoolErrors(nodePool: NodePool): FieldError[] {
   const labels = nodePool.spec.template.metadata?.labels;
   const errors = [
     ...labelMapErrors(labels, "spec.template.metadata.labels"),
-    ...Object.keys(labels ?? {}).flatMap((key) => {
-      const restricted = restrictedLabelKeyError(key, "nodePoolLabel");
-      return restricted
-        ? [{ path: `spec.template.metadata.labels[${key}]`, message: restricted }]
-        : [];
-    }),
+    // The CRD's CEL rules, restricted label keys among them, where the API server reports them.
+    ...nodePoolCelErrors(nodePool),
     ...requirementErrors(spec.requirements, "spec.template.spec.requirements", { karpenter: true }),
     ...taintErrors(spec.taints, "spec.template.spec.taints"),
     ...taintErrors(spec.startupTaints, "spec.template.spec.startupTaints"),
     ...quantityErrors(nodePool.spec.limits, "spec.limits"),
   ];
   (nodePool.spec.disruption?.budgets ?? []).forEach((budget, i) => {
-    // CRD CEL: "'schedule' must be set with 'duration'".
-    if ((budget.schedule === undefined) !== (budget.duration === undefined)) {
-      errors.push({
-        path: `spec.disruption.budgets[${i}]`,
-        message: "'schedule' must be set with 'duration'",
-      });
-    }
     if (budget.schedule !== undefined) {
       try {
         parseCron(budget.schedule);
@@ -58,6 +48,7 @@ export function nodeClaimErrors(nodeClaim: NodeClaim): FieldError[] {
       karpenter: true,
       use: "nodeClaimRequirement",
     }),
+    ...nodeClaimCelErrors(nodeClaim),
     ...taintErrors(nodeClaim.spec.taints, "spec.taints"),
     ...quantityErrors(nodeClaim.status?.allocatable, "status.allocatable"),
     ...quantityErrors(nodeClaim.status?.capacity, "status.capacity"),

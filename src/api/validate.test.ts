@@ -47,7 +47,10 @@ describe("NodePool validation (Karpenter v1 CRD schema and CEL rules)", () => {
     [
       "In needs at least one value (ValidateNodeSelectorRequirement)",
       nodePool({}, { requirements: [{ key: "team", operator: "In" }] }),
-      ["spec.template.spec.requirements[0].values: must be non-empty when operator is In"],
+      [
+        "spec.template.spec.requirements: requirements with operator 'In' must have a value defined",
+        "spec.template.spec.requirements[0].values: must be non-empty when operator is In",
+      ],
     ],
     [
       "Exists takes no values",
@@ -65,6 +68,8 @@ describe("NodePool validation (Karpenter v1 CRD schema and CEL rules)", () => {
         },
       ),
       [
+        // The CRD's CEL rule on the list, then Karpenter's runtime validation on the item.
+        "spec.template.spec.requirements: requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value",
         "spec.template.spec.requirements[0].values: key karpenter.k8s.aws/instance-generation with operator Gt must have a single positive integer value",
       ],
     ],
@@ -79,6 +84,7 @@ describe("NodePool validation (Karpenter v1 CRD schema and CEL rules)", () => {
         },
       ),
       [
+        "spec.template.spec.requirements: requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value",
         "spec.template.spec.requirements[0].values: key karpenter.k8s.aws/instance-cpu with operator Lt must have a single positive integer value",
       ],
     ],
@@ -98,6 +104,7 @@ describe("NodePool validation (Karpenter v1 CRD schema and CEL rules)", () => {
         },
       ),
       [
+        "spec.template.spec.requirements: requirements with 'minValues' must have at least that many values specified in the 'values' field",
         "spec.template.spec.requirements[0].minValues: requirements with 'minValues' must have at least that many values specified in the 'values' field",
       ],
     ],
@@ -154,19 +161,23 @@ describe("NodePool validation (Karpenter v1 CRD schema and CEL rules)", () => {
     ],
     [
       "budget nodes must be a count or percentage",
-      nodePool({ disruption: { budgets: [{ nodes: "150%" }] } }),
+      nodePool({ disruption: { consolidateAfter: "0s", budgets: [{ nodes: "150%" }] } }),
       ['spec.disruption.budgets[0].nodes: "150%" must match ^((100|[0-9]{1,2})%|[0-9]+)$'],
     ],
     [
       "a budget schedule needs a duration (CEL)",
-      nodePool({ disruption: { budgets: [{ nodes: "0", schedule: "@daily" }] } }),
-      ["spec.disruption.budgets[0]: 'schedule' must be set with 'duration'"],
+      nodePool({
+        disruption: { consolidateAfter: "0s", budgets: [{ nodes: "0", schedule: "@daily" }] },
+      }),
+      ["spec.disruption.budgets: 'schedule' must be set with 'duration'"],
     ],
     ["weight is 1..100", nodePool({ weight: 0 }), ["spec.weight: must be at least 1"]],
     [
       "consolidationPolicy is an enum",
-      nodePool({ disruption: { consolidationPolicy: "Always" } }),
-      ["spec.disruption.consolidationPolicy: must be WhenEmpty or WhenEmptyOrUnderutilized"],
+      nodePool({ disruption: { consolidateAfter: "0s", consolidationPolicy: "Always" } }),
+      [
+        "spec.disruption.consolidationPolicy: must be WhenEmpty, WhenEmptyOrUnderutilized or Balanced",
+      ],
     ],
     [
       "limits are quantities",

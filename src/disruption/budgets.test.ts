@@ -10,7 +10,7 @@ const pool = (budgets?: NonNullable<NodePool["spec"]["disruption"]>["budgets"]):
     metadata: { name: "p" },
     spec: {
       template: { spec: { nodeClassRef: { group: "g", kind: "k", name: "n" }, requirements: [] } },
-      ...(budgets !== undefined && { disruption: { budgets } }),
+      ...(budgets !== undefined && { disruption: { consolidateAfter: "0s", budgets } }),
     },
   });
 const wednesdayNoon = new Date("2026-11-25T12:00:00Z");

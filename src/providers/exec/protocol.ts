@@ -43,7 +43,8 @@ export const RequirementSchema = Type.Object(
   {
     key: Name,
     operator: Type.Union(
-      (["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"] as const).map((op) =>
+      // A NodeClaim's operators: core/v1's and Karpenter's Gte and Lte (v1.9+).
+      (["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Gte", "Lte"] as const).map((op) =>
         Type.Literal(op),
       ),
     ),
