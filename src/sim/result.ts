@@ -59,6 +59,16 @@ export interface Sample {
   readonly nodesByCapacityType: Readonly<Record<string, number>>;
 }
 
+/**
+ * One event. The shape is unchanged; what its fields hold (for the report, engineer 4):
+ * - `object` is `Kind/namespace/name` for namespaced kinds (`Pod/shop/web-00001`,
+ *   `Deployment/shop/web`; `Applied`, `Scaled`, `Deleted` and `ScenarioError` now name the namespace
+ *   too) and `Kind/name` otherwise (`NodeClaim/spot-0000u`, `Node/node-0031`, `Instance/<providerID>`);
+ *   a disruption command lists its nodes comma-separated (`Node/a,Node/b`).
+ * - `kind: "Scheduled"` is new: the stand-in for kube-scheduler bound `object` (a Pod), message
+ *   `assigned to Node/<name>` — where pods went, evicted pods' successors included.
+ * - `message` says its reason once: `Underutilized: 3 pods fit…`, not `Underutilized: underutilized: …`.
+ */
 export interface SimulationEvent {
   readonly t: string;
   readonly kind: string;
