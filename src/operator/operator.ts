@@ -11,6 +11,7 @@ import { type NodeClassKind, NodePoolStatus } from "../controllers/nodepool/stat
 import { isProvisionable } from "../controllers/pending-pods.ts";
 import { Batcher } from "../controllers/provisioning/batcher.ts";
 import { Provisioner } from "../controllers/provisioning/provisioner.ts";
+import { StaticNodePools } from "../controllers/static-nodepool/static-nodepool.ts";
 import { Termination } from "../controllers/termination/termination.ts";
 import { ConflictError, type StoredObject } from "../ports/cluster-store.ts";
 import type { InterruptionQueue } from "../ports/interruption-queue.ts";
@@ -56,8 +57,8 @@ export interface ProviderController {
 
 /**
  * The controllers of a real cluster, driven by its watches and by time: every change a watch
- * reports starts a pass of pod events, provisioning, interruption, lifecycle, termination and
- * NodePool status; a pass runs every 30 s regardless; disruption is tried every 10 s. Pending
+ * reports starts a pass of pod events, provisioning, interruption, lifecycle, termination,
+ * NodePool status and static NodePools; a pass runs every 30 s regardless; disruption is tried every 10 s. Pending
  * pods are batched as Karpenter batches them (1 s idle, 10 s at most). One pass at a time; a
  * controller that fails is reported and retried, and never stops the others.
  */
@@ -71,6 +72,7 @@ export class Operator {
   readonly #interruption: Interruption | undefined;
   readonly #interruptionPoller: InterruptionPoller | undefined;
   readonly #nodePools: NodePoolStatus;
+  readonly #staticPools: StaticNodePools;
   readonly #claimConditions: NodeClaimDisruptionConditions;
   readonly #batcher = new Batcher();
   #touchedNodes = new Set<string>();
@@ -101,6 +103,7 @@ export class Operator {
       spotToSpot: options.featureGates?.SpotToSpotConsolidation ?? true,
     });
     this.#nodePools = new NodePoolStatus(context, options.nodeClasses);
+    this.#staticPools = new StaticNodePools(context);
     this.#claimConditions = new NodeClaimDisruptionConditions(context);
     this.#interruption =
       options.interruptions === undefined ? undefined : new Interruption(context);
@@ -196,6 +199,9 @@ export class Operator {
     await this.#step("lifecycle", () => this.#lifecycle.reconcile());
     await this.#step("termination", () => this.#termination.reconcile());
     await this.#step("nodepool.status", () => this.#nodePools.reconcile());
+    // After the status, so a pool just found not Ready is not launched from; the claims it
+    // creates start the next pass, whose provisioning counts them as capacity.
+    await this.#step("static.nodepool", () => this.#staticPools.reconcile());
     await this.#step("nodeclaim.disruption", () => this.#claimConditions.reconcile());
   }
 
