@@ -1,5 +1,7 @@
 import type { Pod } from "../api/pod.ts";
 import { podKey } from "../cluster/snapshot.ts";
+import { virtualPendingPods } from "../controllers/capacity-buffer/sources.ts";
+import { CapacityBufferStatus } from "../controllers/capacity-buffer/status.ts";
 import type { ControllerContext } from "../controllers/context.ts";
 import { Disruption } from "../controllers/disruption/disruption.ts";
 import { Interruption } from "../controllers/interruption/interruption.ts";
@@ -7,6 +9,7 @@ import { InterruptionPoller } from "../controllers/interruption/poller.ts";
 import { Lifecycle } from "../controllers/lifecycle/lifecycle.ts";
 import { PodEvents } from "../controllers/lifecycle/pod-events.ts";
 import { NodeClaimDisruptionConditions } from "../controllers/nodeclaim/disruption-conditions.ts";
+import { NodeOverlayStatus } from "../controllers/nodeoverlay/status.ts";
 import { type NodeClassKind, NodePoolStatus } from "../controllers/nodepool/status.ts";
 import { isProvisionable } from "../controllers/pending-pods.ts";
 import { Batcher } from "../controllers/provisioning/batcher.ts";
@@ -72,6 +75,8 @@ export class Operator {
   readonly #interruption: Interruption | undefined;
   readonly #interruptionPoller: InterruptionPoller | undefined;
   readonly #nodePools: NodePoolStatus;
+  readonly #overlays: NodeOverlayStatus;
+  readonly #buffers: CapacityBufferStatus;
   readonly #staticPools: StaticNodePools;
   readonly #claimConditions: NodeClaimDisruptionConditions;
   readonly #batcher = new Batcher();
@@ -103,6 +108,8 @@ export class Operator {
       spotToSpot: options.featureGates?.SpotToSpotConsolidation ?? true,
     });
     this.#nodePools = new NodePoolStatus(context, options.nodeClasses);
+    this.#overlays = new NodeOverlayStatus(context);
+    this.#buffers = new CapacityBufferStatus(context);
     this.#staticPools = new StaticNodePools(context);
     this.#claimConditions = new NodeClaimDisruptionConditions(context);
     this.#interruption =
@@ -199,16 +206,28 @@ export class Operator {
     await this.#step("lifecycle", () => this.#lifecycle.reconcile());
     await this.#step("termination", () => this.#termination.reconcile());
     await this.#step("nodepool.status", () => this.#nodePools.reconcile());
+    await this.#step("nodeoverlay.status", () => this.#overlays.reconcile());
+    await this.#step("capacitybuffer.status", () => this.#buffers.reconcile());
     // After the status, so a pool just found not Ready is not launched from; the claims it
     // creates start the next pass, whose provisioning counts them as capacity.
     await this.#step("static.nodepool", () => this.#staticPools.reconcile());
     await this.#step("nodeclaim.disruption", () => this.#claimConditions.reconcile());
   }
 
+  /**
+   * Pods to provision for: the store's pending pods and the CapacityBuffers' virtual ones, which
+   * only the solver sees (Karpenter's GetPendingPods with appendVirtualPods).
+   */
+  async #pending(): Promise<Pod[]> {
+    const { store } = this.#options.context;
+    const pods = (await store.list("Pod")).filter(isProvisionable);
+    return [...pods, ...(await virtualPendingPods(store))];
+  }
+
   /** Karpenter's batching: provision once the batch has been quiet for 1 s, or after 10 s. */
   async #queueProvisioning(): Promise<void> {
     const now = Date.now();
-    const pending = (await this.#options.context.store.list("Pod")).filter(isProvisionable);
+    const pending = await this.#pending();
     const fresh = pending.filter((p) => !this.#batched.has(podKey(p)));
     if (fresh.length === 0) return;
     for (const pod of fresh) this.#batched.add(podKey(pod));
@@ -237,7 +256,7 @@ export class Operator {
     await this.#running;
     if (this.#options.current?.() === false) return this.kick();
     await this.#step("provisioning", async () => {
-      const pending = (await this.#options.context.store.list("Pod")).filter(isProvisionable);
+      const pending = await this.#pending();
       const done = this.#options.onProvisioning?.(pending.length);
       const unschedulable = await this.#provisioner.provision(pending);
       done?.({ unschedulablePods: unschedulable.length });
