@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { BootstrapSpec } from "../api/hooks.ts";
 import type { NodeClaim } from "../api/nodeclaim.ts";
 import { k3sBootstrap } from "../bootstrap/k3s/k3s-bootstrap.ts";
-import { snapshotKinds } from "../controllers/context.ts";
+import { bufferScalableKinds, snapshotKinds } from "../controllers/context.ts";
 import type { UnavailableOfferings } from "../controllers/lifecycle/unavailable-offerings.ts";
 import type { NodeClassKind } from "../controllers/nodepool/status.ts";
 import type { KubeRest } from "../kube/rest.ts";
@@ -130,6 +130,7 @@ async function k3sUserData(rest: KubeRest, claim: NodeClaim, bootstrap: Bootstra
 export function watchedKinds(provider: CloudProviderName): StoredObject["kind"][] {
   return [
     ...snapshotKinds.filter((kind) => kind !== "EC2NodeClass"),
+    ...bufferScalableKinds,
     "InstanceType",
     providerWirings[provider].nodeClass.kind,
   ];

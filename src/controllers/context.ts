@@ -1,4 +1,5 @@
 import type { Catalog } from "../catalog/instance-type.ts";
+import { withNodeOverlays } from "../catalog/overlay.ts";
 import { buildSnapshot, type ClusterSnapshot } from "../cluster/snapshot.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { CloudProvider } from "../ports/cloud-provider.ts";
@@ -28,17 +29,37 @@ export const snapshotKinds: readonly StoredObject["kind"][] = [
   "PersistentVolumeClaim",
   "StorageClass",
   "EC2NodeClass",
+  "NodeOverlay",
+  "CapacityBuffer",
+  "PodTemplate",
 ];
+
+/**
+ * Workloads a CapacityBuffer's scalableRef may name: read for their pod template and replicas
+ * only, never expanded into pods (their pods are in the store).
+ */
+export const bufferScalableKinds = ["Deployment", "ReplicaSet", "StatefulSet"] as const;
 
 /** The cluster as the core reads it, from the store. */
 export async function snapshotOf(store: ClusterStore): Promise<ClusterSnapshot> {
   const lists = await Promise.all(snapshotKinds.map((kind) => store.list(kind)));
-  return buildSnapshot(lists.flat());
+  const scalables = await Promise.all(bufferScalableKinds.map((kind) => store.list(kind)));
+  return buildSnapshot(lists.flat(), scalables.flat());
 }
 
-/** The provider's instance types, with offerings that recently failed marked unavailable. */
-export async function catalogOf(context: ControllerContext): Promise<Catalog> {
+/**
+ * The provider's instance types, with offerings that recently failed marked unavailable and, unless
+ * asked not to, the NodeOverlays in the store applied for each NodePool (catalog/overlay.ts).
+ */
+export async function catalogOf(
+  context: ControllerContext,
+  options: { readonly overlays?: boolean } = {},
+): Promise<Catalog> {
   const types = await context.cloud.instanceTypes();
   const now = context.clock.now().getTime();
-  return { region: undefined, instanceTypes: context.unavailable.apply(types, now) };
+  const catalog = { region: undefined, instanceTypes: context.unavailable.apply(types, now) };
+  if (options.overlays === false) return catalog;
+  const overlays = await context.store.list("NodeOverlay");
+  if (overlays.length === 0) return catalog;
+  return withNodeOverlays(catalog, await context.store.list("NodePool"), overlays).catalog;
 }

@@ -135,6 +135,27 @@ const table: readonly Resource[] = [
     namespaced: false,
     statusSubresource: false,
   },
+  {
+    kind: "NodeOverlay",
+    apiVersion: "karpenter.sh/v1alpha1",
+    plural: "nodeoverlays",
+    namespaced: false,
+    statusSubresource: true,
+  },
+  {
+    kind: "CapacityBuffer",
+    apiVersion: "autoscaling.x-k8s.io/v1alpha1",
+    plural: "capacitybuffers",
+    namespaced: true,
+    statusSubresource: true,
+  },
+  {
+    kind: "PodTemplate",
+    apiVersion: "v1",
+    plural: "podtemplates",
+    namespaced: true,
+    statusSubresource: false,
+  },
 ];
 
 const byKind = new Map(table.map((r) => [r.kind, r]));

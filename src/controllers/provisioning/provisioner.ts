@@ -1,3 +1,4 @@
+import { isVirtualPod } from "../../api/capacitybuffer-pods.ts";
 import { defaultNodePool } from "../../api/nodepool.ts";
 import type { Pod } from "../../api/pod.ts";
 import { podKey } from "../../cluster/snapshot.ts";
@@ -57,9 +58,11 @@ export class Provisioner {
         message: `for ${planned.pods.length} pod(s): ${planned.instanceType} (${planned.instanceTypeOptions.length} option(s)) ${planned.capacityType} in ${planned.zone} at $${planned.price}/h`,
       });
     }
-    const unschedulable = plan.unschedulable.map((u) => u.pod);
+    // A CapacityBuffer's virtual pods are no pods to tell anyone about (filterVirtualPodErrors).
+    const virtual = new Set(pods.filter(isVirtualPod).map(podKey));
+    const unschedulable = plan.unschedulable.map((u) => u.pod).filter((key) => !virtual.has(key));
     for (const entry of plan.unschedulable) {
-      if (this.#reported.has(entry.pod)) continue;
+      if (virtual.has(entry.pod) || this.#reported.has(entry.pod)) continue;
       this.#reported.add(entry.pod);
       this.#context.events.record({
         kind: "PodUnschedulable",
