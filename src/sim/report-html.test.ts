@@ -191,6 +191,15 @@ describe("renderReportHtml charts", () => {
     }
   });
 
+  it("labels cost ticks with the decimals of their step", () => {
+    const html = renderReportHtml(
+      result({ samples: [sample(0, { hourlyCost: 0.09 }), sample(60, { hourlyCost: 0.02 })] }),
+    );
+    const cost = html.slice(html.indexOf('data-chart="cost"'));
+    for (const label of [">$0.000<", ">$0.025<", ">$0.050<", ">$0.075<", ">$0.100<"])
+      assert.ok(cost.includes(label), label);
+  });
+
   it("leaves out the capacity-type chart when it equals the pool chart, and says why", () => {
     const same = { nodesByPool: { spot: 2 }, nodesByCapacityType: { spot: 2 } };
     const html = renderReportHtml(result({ samples: [sample(0, same), sample(60, same)] }));

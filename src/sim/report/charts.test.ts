@@ -42,8 +42,14 @@ describe("chartsFor", () => {
       note: undefined,
     },
     {
-      name: "two pools sharing one capacity type: both charts are drawn",
-      samples: [sample(0, { a: 1, b: 1 }, { spot: 2 })],
+      name: "two pools, every node one capacity type: the one-line chart is left out",
+      samples: [sample(0, { a: 1, b: 1 }, { spot: 2 }), sample(60, { a: 2, b: 1 }, { spot: 3 })],
+      ids: ["nodes-by-pool", "pods", "cost"],
+      note: /Every node was spot/,
+    },
+    {
+      name: "one capacity type that does not add up to the pools' nodes is drawn, not hidden",
+      samples: [sample(0, { a: 1, b: 1 }, { spot: 1 })],
       ids: ["nodes-by-pool", "nodes-by-capacity-type", "pods", "cost"],
       note: undefined,
     },

@@ -21,7 +21,8 @@ export interface Chart {
   readonly yTitle: string;
   readonly xs: readonly number[];
   readonly series: readonly Series[];
-  readonly formatValue: (value: number) => string;
+  /** A value with this many decimals: ticks share the decimals of their step ($0.050, $0.075). */
+  readonly formatValue: (value: number, decimals: number) => string;
   /** Counts of nodes or pods: a tick at 0.5 would be meaningless. */
   readonly wholeNumbers: boolean;
   /** Why a chart the reader might expect is not there. */
@@ -71,12 +72,32 @@ export function chartsFor(samples: readonly Sample[]): Chart[] {
     yTitle: "USD per hour",
     xs,
     series: [{ name: "hourly cost", values: samples.map((s) => s.hourlyCost), style: "step" }],
-    formatValue: (value) => `$${value}`,
+    formatValue: (value, decimals) => `$${value.toFixed(decimals)}`,
     wholeNumbers: false,
   };
-  const pairs = sameSeries(byPool.series, byCapacityType.series);
-  if (pairs === undefined) return [byPool, byCapacityType, pods, cost];
-  return [{ ...byPool, note: capacityTypeNote(pairs) }, pods, cost];
+  const note = capacityTypeRepeats(byPool.series, byCapacityType.series);
+  if (note === undefined) return [byPool, byCapacityType, pods, cost];
+  return [{ ...byPool, note }, pods, cost];
+}
+
+/**
+ * Why the capacity-type chart would say nothing the pool chart does not — each pool ran one
+ * capacity type, or every node had the same one — or undefined when it tells something new.
+ */
+function capacityTypeRepeats(
+  byPool: readonly Series[],
+  byCapacityType: readonly Series[],
+): string | undefined {
+  const pairs = sameSeries(byPool, byCapacityType);
+  if (pairs !== undefined) return capacityTypeNote(pairs);
+  const [only] = byCapacityType;
+  const total = byPool.reduce<readonly number[]>(
+    (sum, series) => sum.map((v, i) => v + (series.values[i] ?? 0)),
+    only?.values.map(() => 0) ?? [],
+  );
+  if (byCapacityType.length === 1 && only !== undefined && equalValues(only.values, total))
+    return `Every node was ${only.name}, so there is no chart by capacity type.`;
+  return undefined;
 }
 
 /** A pool or capacity type can appear mid-run; before that it counts as zero nodes. */

@@ -1,6 +1,6 @@
 import { type Chart, type Series, TIME_AXIS_TITLE } from "./charts.ts";
 import { escapeHtml, finite } from "./escape.ts";
-import { formatSeconds, timeTicks, valueTicks } from "./ticks.ts";
+import { decimalsOf, formatSeconds, timeTicks, valueTicks } from "./ticks.ts";
 
 const WIDTH = 620;
 const HEIGHT = 270;
@@ -83,13 +83,15 @@ function extreme(values: readonly number[], pick: (a: number, b: number) => numb
 }
 
 function renderAxes(chart: Chart, scale: Scale): string {
+  const step = (scale.yTicks[1] ?? 1) - (scale.yTicks[0] ?? 0);
+  const decimals = decimalsOf(step);
   const xLabels = scale.xTicks.map((t) => {
     const x = num(scale.x(t));
     return `<line class="grid" x1="${x}" x2="${x}" y1="${PLOT.top}" y2="${PLOT.bottom}"/><text x="${x}" y="${PLOT.bottom + 16}" text-anchor="middle">${escapeHtml(formatSeconds(t))}</text>`;
   });
   const yLabels = scale.yTicks.map((v) => {
     const y = num(scale.y(v));
-    return `<line class="grid" x1="${PLOT.left}" x2="${PLOT.right}" y1="${y}" y2="${y}"/><text x="${PLOT.left - 6}" y="${y}" dy="4" text-anchor="end">${escapeHtml(chart.formatValue(v))}</text>`;
+    return `<line class="grid" x1="${PLOT.left}" x2="${PLOT.right}" y1="${y}" y2="${y}"/><text x="${PLOT.left - 6}" y="${y}" dy="4" text-anchor="end">${escapeHtml(chart.formatValue(v, decimals))}</text>`;
   });
   const axes = `<line class="axis" x1="${PLOT.left}" x2="${PLOT.left}" y1="${PLOT.top}" y2="${PLOT.bottom}"/><line class="axis" x1="${PLOT.left}" x2="${PLOT.right}" y1="${PLOT.bottom}" y2="${PLOT.bottom}"/>`;
   const midY = (PLOT.top + PLOT.bottom) / 2;
@@ -142,7 +144,7 @@ function renderBars(series: Series, chart: Chart, scale: Scale): string {
       const left = scale.x(from);
       const width = Math.max(MIN_BAR_WIDTH, Math.min(scale.x(to), PLOT.right) - left);
       const top = scale.y(value);
-      const label = `${chart.formatValue(value)} ${chart.yTitle} ${series.name} from ${formatSeconds(from)} to ${formatSeconds(to)}`;
+      const label = `${chart.formatValue(value, decimalsOf(value))} ${chart.yTitle} ${series.name} from ${formatSeconds(from)} to ${formatSeconds(to)}`;
       bars.push(
         `<rect x="${num(left)}" y="${num(top)}" width="${num(width)}" height="${num(PLOT.bottom - top)}"><title>${escapeHtml(label)}</title></rect>`,
       );

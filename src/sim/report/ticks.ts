@@ -46,7 +46,7 @@ export function valueTicks(max: number, wholeNumbers: boolean): number[] {
 }
 
 /** The decimals a step needs: 0.25 needs two, 0.5 one, 20 none. */
-function decimalsOf(step: number): number {
+export function decimalsOf(step: number): number {
   for (let d = 0; d < 12; d++) {
     const scaled = step * 10 ** d;
     if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return d;
