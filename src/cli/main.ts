@@ -23,18 +23,19 @@ const outputOption = (...more: string[]) =>
     .choices(["table", "json", "yaml", ...more])
     .default("table");
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The options of the commands that read a cluster snapshot. */
 const snapshotCommand = (name: string, description: string, outputs: string[] = []) =>
   program
     .command(name)
     .description(description)
+    // No default: a default would satisfy the requirement, and no input would read as an empty,
+    // confidently fitting cluster.
     .requiredOption(
       "-f, --filename <path>",
       "manifest file, directory or - for stdin (repeatable)",
       collect,
-      [],
     )
     .addOption(outputOption(...outputs))
     .option("--region <region>", "region of the built-in AWS catalog", "us-east-1");
