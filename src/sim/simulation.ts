@@ -8,6 +8,7 @@ import { awsCatalog } from "../catalog/aws-catalog.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
 import { catalogFromInstanceTypes } from "../catalog/user-catalog.ts";
 import { podKey } from "../cluster/snapshot.ts";
+import { virtualPendingPods } from "../controllers/capacity-buffer/sources.ts";
 import type { ControllerContext } from "../controllers/context.ts";
 import { Disruption } from "../controllers/disruption/disruption.ts";
 import { instanceIDOf } from "../controllers/interruption/instance-id.ts";
@@ -248,6 +249,8 @@ class Simulation {
           p.metadata.deletionTimestamp === undefined &&
           p.status?.phase !== "Succeeded",
       );
+    // CapacityBuffers' virtual pods are planned with them, as the controller's operator does.
+    pending.push(...(await virtualPendingPods(this.#store)));
     const unschedulable = await this.#provisioner.provision(pending);
     this.#unschedulable = new Set(unschedulable);
     this.#kick();
