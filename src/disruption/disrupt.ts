@@ -4,6 +4,7 @@ import { CapacityTypes } from "../api/wellknown.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
 import { type ClusterSnapshot, podKey } from "../cluster/snapshot.ts";
 import type { PlannedNodeClaim } from "../solver/plan.ts";
+import { staticReplicas } from "../solver/static-pool.ts";
 import {
   BalancedThreshold,
   canPassThreshold,
@@ -492,6 +493,9 @@ class Disruption {
 
   /** Consolidation's own conditions: policy, consolidateAfter, a known price. */
   #consolidationBlock(node: ModelNode): BlockReason | undefined {
+    // A static pool keeps its replicas: emptiness and consolidation skip it (Karpenter #2521).
+    const replicas = node.pool === undefined ? undefined : staticReplicas(node.pool);
+    if (replicas !== undefined) return { code: "static_pool", replicas };
     const disruption = node.pool?.spec.disruption;
     const pods = node.pods.filter(isReschedulable).length;
     if (disruption?.consolidationPolicy === "WhenEmpty" && pods > 0)

@@ -24,6 +24,8 @@ export type BlockReason =
   | { readonly code: "not_initialized" }
   | { readonly code: "when_empty"; readonly pods: number }
   | { readonly code: "consolidate_never" }
+  /** The node belongs to a static NodePool (spec.replicas): Karpenter never consolidates those. */
+  | { readonly code: "static_pool"; readonly replicas: number }
   | { readonly code: "consolidate_after"; readonly remainingMs: number; readonly after: string }
   | {
       readonly code: "budget";

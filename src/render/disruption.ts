@@ -25,6 +25,8 @@ export function renderBlockReason(reason: BlockReason): string {
       return `its NodePool consolidates only empty nodes (consolidationPolicy WhenEmpty) and it runs ${reason.pods} pod${reason.pods === 1 ? "" : "s"}`;
     case "consolidate_never":
       return "its NodePool never consolidates (consolidateAfter: Never)";
+    case "static_pool":
+      return `its NodePool is static (spec.replicas: ${reason.replicas}): consolidation does not apply`;
     case "consolidate_after":
       return `consolidateAfter ${reason.after} not yet reached (${formatDuration(reason.remainingMs)} to go)`;
     case "budget":

@@ -18,6 +18,7 @@ import { PodEvents } from "../controllers/lifecycle/pod-events.ts";
 import { UnavailableOfferings } from "../controllers/lifecycle/unavailable-offerings.ts";
 import { Batcher } from "../controllers/provisioning/batcher.ts";
 import { Provisioner } from "../controllers/provisioning/provisioner.ts";
+import { StaticNodePools } from "../controllers/static-nodepool/static-nodepool.ts";
 import { Termination } from "../controllers/termination/termination.ts";
 import { isProtected } from "../disruption/do-not-disrupt.ts";
 import { parseDuration } from "../disruption/duration.ts";
@@ -80,6 +81,7 @@ class Simulation {
   readonly #lifecycle: Lifecycle;
   readonly #termination: Termination;
   readonly #disruption: Disruption;
+  readonly #staticPools: StaticNodePools;
   readonly #interruption: Interruption;
   readonly #podEvents: PodEvents;
   /** Nodes a pod was bound to or left since the last loop. */
@@ -128,6 +130,7 @@ class Simulation {
     this.#podEvents = new PodEvents(this.#context);
     this.#termination = new Termination(this.#context);
     this.#disruption = new Disruption(this.#context);
+    this.#staticPools = new StaticNodePools(this.#context);
     this.#interruption = new Interruption(this.#context);
     this.#store.onChange = (kind, object, deleted) => this.#onChange(kind, object, deleted);
     // Evictions are graceful: a pod protected by karpenter.sh/do-not-disrupt is never evicted.
@@ -189,6 +192,7 @@ class Simulation {
     this.#afterBinding(bound);
     this.#queueProvisioning(unschedulable);
     await this.#interruption.handle(this.#notices.splice(0));
+    await this.#staticPools.reconcile();
     await this.#lifecycle.reconcile();
     await this.#termination.reconcile();
   }
