@@ -40,6 +40,7 @@ export const EVENT_FILTER_SCRIPT = `
     boxes.forEach(function (box) {
       var count = box.parentNode.querySelector("[data-count]");
       count.textContent = String(counts[box.value] || 0);
+      box.parentNode.classList.toggle("nothing", !counts[box.value]);
     });
     shown.textContent = String(visible);
   }

@@ -28,6 +28,7 @@ path.step { fill: none; stroke-width: 2; stroke-linejoin: round; }
 fieldset.reasons { border: 1px solid #d0d7de; border-radius: 6px; padding: .35rem .6rem; margin: 0; display: flex; flex-wrap: wrap; gap: .25rem .9rem; max-width: 900px; }
 fieldset.reasons legend { font-weight: 600; padding: 0 .25rem; }
 .reason-choice { white-space: nowrap; }
+.reason-choice.nothing { color: #8c959f; }
 .count { display: inline-block; min-width: 1.4rem; padding: 0 .35rem; border-radius: 1rem; background: #eaeef2; text-align: center; font-size: 12px; font-variant-numeric: tabular-nums; }
 .object-filter { font-weight: 600; }
 .object-filter input { font: inherit; font-weight: 400; width: 20rem; margin-left: .35rem; padding: .15rem .35rem; }
