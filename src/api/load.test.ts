@@ -48,7 +48,7 @@ describe("loadManifests", () => {
     );
   });
   it("reads standard input for -", () => {
-    const result = loadManifests(["-"], () => pod("from-stdin"));
+    const result = loadManifests(["-"], { readStdin: () => pod("from-stdin") });
     assert.equal(result.objects[0]?.source.file, "-");
     assert.equal(
       result.objects[0]?.object.metadata.namespace,

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { duplicateObjectErrors } from "./load-duplicates.ts";
+import { type ManifestFile, readManifestFiles } from "./load-files.ts";
+import { replicaLimitErrors } from "./load-limits.ts";
 import { defaultNodePool, type NodePool } from "./nodepool.ts";
 import { type KnownObject, NamespacedKinds, validateObject } from "./validate.ts";
 
@@ -28,79 +29,73 @@ export interface LoadError {
 export interface LoadResult {
   readonly objects: readonly LoadedObject[];
   readonly errors: readonly LoadError[];
-  /** Objects that were skipped without being wrong, such as kinds carpool does not read. */
+  /** Things worth knowing that do not stop the run: kinds carpool does not read, unknown fields. */
   readonly warnings: readonly LoadError[];
+  /** What was left unread on purpose, such as subdirectories without `-R`. */
+  readonly notes?: readonly LoadError[];
 }
 
-const manifestExtensions = [".yaml", ".yml", ".json"];
+export interface LoadOptions {
+  /** Unknown fields are errors, as with `kubectl --validate=strict`; else warnings. */
+  readonly strict?: boolean;
+  /** Directories are read with their subdirectories, as `kubectl -R`. */
+  readonly recursive?: boolean;
+  readonly readStdin?: () => string | Uint8Array;
+}
 
 /**
- * Reads manifests from files, directories (every .yaml/.yml/.json file in it, sorted by name, not
- * recursive) and "-" (standard input). Every problem is reported; every valid object is kept.
+ * Reads manifests from files, directories (their .yaml/.yml/.json files, sorted by name) and "-"
+ * (standard input), as `kubectl apply -f` does. Every problem is reported in one run; every valid
+ * object is kept. Input that holds no object at all is an error: a plan of nothing is a mistake.
  */
-export function loadManifests(
-  paths: readonly string[],
-  readStdin: () => string = () => readFileSync(0, "utf8"),
-): LoadResult {
-  const results: LoadResult[] = [];
-  for (const path of paths) {
-    if (path === "-") {
-      results.push(parseManifestText(readStdin(), "-"));
-      continue;
-    }
-    let files: string[];
-    try {
-      files = statSync(path).isDirectory()
-        ? readdirSync(path)
-            .filter((name) => manifestExtensions.some((extension) => name.endsWith(extension)))
-            .sort()
-            .map((name) => join(path, name))
-        : [path];
-    } catch {
-      results.push({
-        objects: [],
-        errors: [{ file: path, message: "no such file or directory" }],
-        warnings: [],
-      });
-      continue;
-    }
-    for (const file of files) {
-      let text: string;
-      try {
-        text = readFileSync(file, "utf8");
-      } catch (error) {
-        results.push({
-          objects: [],
-          errors: [{ file, message: `cannot read: ${(error as Error).message}` }],
-          warnings: [],
-        });
-        continue;
-      }
-      results.push(parseManifestText(text, file));
-    }
-  }
+export function loadManifests(paths: readonly string[], options: LoadOptions = {}): LoadResult {
+  const read = readManifestFiles(paths, options);
+  const parsed = read.files.map((file) => parseManifestText(file.text, file.name, options));
+  const objects = parsed.flatMap((r) => r.objects);
+  const errors = [...read.errors, ...parsed.flatMap((r) => r.errors)];
+  const warnings = parsed.flatMap((r) => r.warnings);
+  errors.push(...duplicateObjectErrors(objects), ...replicaLimitErrors(objects));
+  const empty = objects.length === 0 && errors.length === 0;
+  if (empty && !warnings.some((w) => w.path === "kind")) errors.push(noObjectsError(read.files));
+  return { objects, errors, warnings, notes: read.notes };
+}
+
+function noObjectsError(files: readonly ManifestFile[]): LoadError {
+  const file = files.length === 1 ? (files[0]?.name ?? "input") : "input";
+  const read = files.length === 0 ? "no manifest files" : `${files.length} file(s) read`;
   return {
-    objects: results.flatMap((r) => r.objects),
-    errors: results.flatMap((r) => r.errors),
-    warnings: results.flatMap((r) => r.warnings),
+    file,
+    message: `no objects found (${read}); carpool reads Kubernetes manifests (.yaml, .yml, .json): give files or directories with -f, -R for subdirectories, or -f - for standard input`,
   };
 }
 
+/** A YAML syntax error can repeat for every line of a garbled file: a few name the problem. */
+const maxSyntaxErrorsPerFile = 10;
+/** Parser messages quote the input; a quote longer than this says nothing more. */
+const maxQuotedLength = 200;
+
 /** Parses YAML (multi-document) or JSON text; `kind: List` is expanded. */
-export function parseManifestText(text: string, file: string): LoadResult {
+export function parseManifestText(
+  text: string,
+  file: string,
+  options: Pick<LoadOptions, "strict"> = {},
+): LoadResult {
   const errors: LoadError[] = [];
   const documents: { value: unknown; documentIndex: number }[] = [];
   const json = parseJson(text);
   if (json !== undefined) documents.push({ value: json, documentIndex: 0 });
-  else
+  else {
+    let syntaxErrors = 0;
     parseAllDocuments(text).forEach((document, documentIndex) => {
       if (document.errors.length > 0) {
         for (const error of document.errors) {
+          syntaxErrors++;
+          if (syntaxErrors > maxSyntaxErrorsPerFile) continue;
           const line = error.linePos?.[0]?.line;
           errors.push({
             file,
             documentIndex,
-            message: `${line ? `line ${line}: ` : ""}${error.message.split("\n")[0]}`,
+            message: `${line ? `line ${line}: ` : ""}${cut(error.message.split("\n")[0] ?? "")}`,
           });
         }
         return;
@@ -108,13 +103,24 @@ export function parseManifestText(text: string, file: string): LoadResult {
       const value = document.toJS();
       if (value !== null && value !== undefined) documents.push({ value, documentIndex });
     });
+    if (syntaxErrors > maxSyntaxErrorsPerFile)
+      errors.push({
+        file,
+        message: `${syntaxErrors - maxSyntaxErrorsPerFile} more YAML syntax errors not shown`,
+      });
+  }
   const decoded = decodeObjects(
     documents.flatMap(({ value, documentIndex }) =>
       expandList(value).map((object) => ({ object, documentIndex })),
     ),
     file,
+    options,
   );
   return { ...decoded, errors: [...errors, ...decoded.errors] };
+}
+
+function cut(message: string): string {
+  return message.length > maxQuotedLength ? `${message.slice(0, maxQuotedLength)}…` : message;
 }
 
 /**
@@ -136,6 +142,7 @@ function parseJson(text: string): unknown {
 export function decodeObjects(
   items: readonly { readonly object: unknown; readonly documentIndex: number }[],
   file: string,
+  options: Pick<LoadOptions, "strict"> = {},
 ): LoadResult {
   const objects: LoadedObject[] = [];
   const errors: LoadError[] = [];
@@ -143,6 +150,11 @@ export function decodeObjects(
   for (const { object, documentIndex } of items) {
     const identity = identify(object);
     const validation = validateObject(object);
+    // kubectl's words: `unknown field "spec.foo"`, a warning unless validation is strict.
+    for (const path of validation.unknownFields) {
+      const unknown = { file, documentIndex, ...identity, message: `unknown field "${path}"` };
+      (options.strict ? errors : warnings).push(unknown);
+    }
     if (validation.ok) {
       objects.push({ object: withDefaults(validation.object), source: { file, documentIndex } });
       continue;

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import { formatLoadError, type LoadResult, loadManifests } from "../api/load.ts";
+import { escapeForTerminal } from "../render/terminal-text.ts";
 
 export type OutputFormat = "table" | "json" | "yaml";
 
@@ -10,17 +11,47 @@ export function printObject(value: unknown, format: OutputFormat, table: () => s
   else process.stdout.write(table());
 }
 
+export interface LoadFlags {
+  /** `--strict`: unknown fields are errors (kubectl --validate=strict), not warnings. */
+  readonly strict?: boolean;
+  /** `-R, --recursive`: read directories' subdirectories too. */
+  readonly recursive?: boolean;
+}
+
 /**
  * Loads the manifests; warnings go to standard error. On invalid input every error is printed
  * (`FILE: KIND/NAME: field.path: reason`) and the result is undefined: the caller exits 2.
  */
-export function loadOrReport(paths: readonly string[]): LoadResult | undefined {
-  const loaded = loadManifests(paths);
-  for (const warning of loaded.warnings)
-    process.stderr.write(`warning: ${formatLoadError(warning)}\n`);
+export function loadOrReport(
+  paths: readonly string[],
+  flags: LoadFlags = {},
+): LoadResult | undefined {
+  if (paths.length === 0) {
+    // `carpool plan < snapshot.yaml` reads nothing, as `kubectl apply` would: say how to.
+    const piped = process.stdin.isTTY ? "" : "; standard input is read only with -f -";
+    printLine(
+      `error: no manifests given: pass -f FILE or -f DIRECTORY (-R for subdirectories)${piped}`,
+    );
+    return undefined;
+  }
+  const loaded = loadManifests(paths, flags);
+  for (const note of loaded.notes ?? []) printLine(`note: ${formatLoadError(note)}`);
+  for (const warning of loaded.warnings) printLine(`warning: ${formatLoadError(warning)}`);
   if (loaded.errors.length === 0) return loaded;
-  for (const error of loaded.errors) process.stderr.write(`${formatLoadError(error)}\n`);
+  for (const error of loaded.errors) printLine(formatLoadError(error));
   return undefined;
+}
+
+/** A line quoting input can be megabytes long (a minified file's one line): this much is enough. */
+const maxLineLength = 1000;
+
+/** One diagnostic line on standard error, its input-derived text made safe for a terminal. */
+function printLine(line: string): void {
+  const shown =
+    line.length > maxLineLength
+      ? `${line.slice(0, maxLineLength)}… (${line.length - maxLineLength} more characters)`
+      : line;
+  process.stderr.write(`${escapeForTerminal(shown)}\n`);
 }
 
 /** Exit statuses: 2 for any input or usage error, 3 for `plan --fail-unschedulable` with a pod left out. */

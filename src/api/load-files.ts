@@ -1,0 +1,142 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { LoadError } from "./load.ts";
+
+/** One input file's text, named as the user gave it ("-" for standard input). */
+export interface ManifestFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface ReadFiles {
+  readonly files: readonly ManifestFile[];
+  readonly errors: readonly LoadError[];
+  /** Subdirectories holding manifests that were not read (no `-R`). */
+  readonly notes: readonly LoadError[];
+}
+
+/** The extensions kubectl recognises in a directory (`recognized file extensions`). */
+export const manifestExtensions = [".yaml", ".yml", ".json"] as const;
+
+/**
+ * The largest input file carpool reads: a snapshot of several thousand pods is a few MiB, and the
+ * API server itself refuses request bodies above 3 MiB per object; 16 MiB leaves room while
+ * keeping a mistaken `-f` (a log, an image) from taking minutes and gigabytes.
+ */
+export const maxManifestBytes = 16 * 1024 * 1024;
+
+/**
+ * The text of every manifest file in `paths`: files as given, directories' .yaml/.yml/.json files
+ * sorted by name (subdirectories only with `recursive`, as `kubectl -R`), "-" as standard input.
+ * Unreadable, oversized and binary files are errors naming the file; nothing throws.
+ */
+export function readManifestFiles(
+  paths: readonly string[],
+  options: { readonly recursive?: boolean; readonly readStdin?: () => string | Uint8Array } = {},
+): ReadFiles {
+  const files: ManifestFile[] = [];
+  const errors: LoadError[] = [];
+  const notes: LoadError[] = [];
+  const readStdin = options.readStdin ?? (() => readFileSync(0));
+  for (const path of paths) {
+    if (path === "-") {
+      const text = decodeManifest(readStdin(), "-");
+      if (typeof text === "string") files.push({ name: "-", text });
+      else errors.push(text);
+      continue;
+    }
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(path).isDirectory();
+    } catch {
+      errors.push({ file: path, message: "no such file or directory" });
+      continue;
+    }
+    const found = isDirectory ? directoryFiles(path, options.recursive ?? false) : undefined;
+    if (found !== undefined) {
+      for (const skipped of found.skipped)
+        notes.push({
+          file: skipped,
+          message: "subdirectory not read; -R (--recursive) reads subdirectories",
+        });
+      if (found.files.length === 0)
+        errors.push({
+          file: path,
+          message: `no manifest files in this directory (recognized file extensions are ${manifestExtensions.join(", ")})`,
+        });
+    }
+    for (const file of found?.files ?? [path]) {
+      const text = readManifest(file);
+      if (typeof text === "string") files.push({ name: file, text });
+      else errors.push(text);
+    }
+  }
+  return { files, errors, notes };
+}
+
+function directoryFiles(
+  directory: string,
+  recursive: boolean,
+): { files: string[]; skipped: string[] } {
+  const files: string[] = [];
+  const skipped: string[] = [];
+  const entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) {
+      const inner = directoryFiles(path, true);
+      // Only a subdirectory that -R would read from is worth a note.
+      if (!recursive) {
+        if (inner.files.length > 0) skipped.push(path);
+        continue;
+      }
+      files.push(...inner.files);
+    } else if (manifestExtensions.some((extension) => entry.name.endsWith(extension))) {
+      files.push(path);
+    }
+  }
+  return { files, skipped };
+}
+
+function readManifest(file: string): string | LoadError {
+  try {
+    const size = statSync(file).size;
+    if (size > maxManifestBytes) return tooLarge(file, size);
+    return decodeManifest(readFileSync(file), file);
+  } catch (error) {
+    return { file, message: `cannot read: ${(error as Error).message}` };
+  }
+}
+
+/** Manifests are UTF-8 text (YAML 1.2, RFC 8259): anything else is refused before parsing. */
+function decodeManifest(content: string | Uint8Array, file: string): string | LoadError {
+  if (typeof content === "string") {
+    if (content.length > maxManifestBytes) return tooLarge(file, content.length);
+    return content.includes("\u0000") ? binary(file) : content;
+  }
+  if (content.byteLength > maxManifestBytes) return tooLarge(file, content.byteLength);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(content);
+  } catch {
+    return binary(file);
+  }
+  return text.includes("\u0000") ? binary(file) : text;
+}
+
+function tooLarge(file: string, bytes: number): LoadError {
+  const mib = (bytes / 1024 / 1024).toFixed(1);
+  return {
+    file,
+    message: `file is ${mib} MiB; carpool reads manifest files of at most ${maxManifestBytes / 1024 / 1024} MiB`,
+  };
+}
+
+function binary(file: string): LoadError {
+  return {
+    file,
+    message: "not a text file (binary or not UTF-8); manifests are YAML or JSON text",
+  };
+}
