@@ -11,6 +11,8 @@ import { type ExecNodeClass, ExecNodeClassSchema } from "./execnodeclass.ts";
 import { type FieldError, structuralErrors } from "./field-errors.ts";
 import { type InstanceTypeObject, InstanceTypeObjectSchema } from "./instancetype.ts";
 import { type KwokNodeClass, KwokNodeClassSchema } from "./kwoknodeclass.ts";
+import type { LabelSelector } from "./meta.ts";
+import { metadataNameErrors } from "./names.ts";
 import { type Node, NodeSchema } from "./node.ts";
 import { type NodeClaim, NodeClaimSchema } from "./nodeclaim.ts";
 import { type EC2NodeClass, EC2NodeClassSchema } from "./nodeclass.ts";
@@ -28,6 +30,10 @@ import {
   type StorageClass,
   StorageClassSchema,
 } from "./storage.ts";
+import { unknownFieldPaths } from "./strict-fields.ts";
+import { KubernetesUnreadFields } from "./strict-fields-kubernetes.ts";
+import { labelSelectorErrors } from "./validate-label-selector.ts";
+import { podValueErrors } from "./validate-pod-values.ts";
 import {
   execNodeClassErrors,
   instanceTypeErrors,
@@ -93,18 +99,31 @@ interface KindRules {
   readonly rules: (object: never) => FieldError[];
 }
 
-const workloadRules = (object: { spec: { template: { spec: Pod["spec"] } } }) =>
-  podSpecErrors(object.spec.template.spec, "spec.template.spec");
+const workloadRules = (object: {
+  spec: { selector?: LabelSelector; template: { spec: Pod["spec"] } };
+}) => [
+  ...podSpecErrors(object.spec.template.spec, "spec.template.spec"),
+  ...podValueErrors(object.spec.template.spec, "spec.template.spec"),
+  ...labelSelectorErrors(object.spec.selector, "spec.selector"),
+];
+
+const podRules = (pod: Pod) => [...podErrors(pod), ...podValueErrors(pod.spec, "spec")];
+
+const podDisruptionBudgetRules = (budget: PodDisruptionBudget) =>
+  labelSelectorErrors(budget.spec.selector, "spec.selector");
 
 const kinds: Readonly<Record<string, KindRules>> = {
-  "v1/Pod": { schema: PodSchema, rules: podErrors },
+  "v1/Pod": { schema: PodSchema, rules: podRules },
   "v1/Node": { schema: NodeSchema, rules: () => [] },
   "apps/v1/Deployment": { schema: DeploymentSchema, rules: workloadRules },
   "apps/v1/ReplicaSet": { schema: ReplicaSetSchema, rules: workloadRules },
   "apps/v1/StatefulSet": { schema: StatefulSetSchema, rules: workloadRules },
   "apps/v1/DaemonSet": { schema: DaemonSetSchema, rules: workloadRules },
   "batch/v1/Job": { schema: JobSchema, rules: workloadRules },
-  "policy/v1/PodDisruptionBudget": { schema: PodDisruptionBudgetSchema, rules: () => [] },
+  "policy/v1/PodDisruptionBudget": {
+    schema: PodDisruptionBudgetSchema,
+    rules: podDisruptionBudgetRules,
+  },
   "v1/PersistentVolume": { schema: PersistentVolumeSchema, rules: () => [] },
   "v1/PersistentVolumeClaim": { schema: PersistentVolumeClaimSchema, rules: () => [] },
   "storage.k8s.io/v1/StorageClass": { schema: StorageClassSchema, rules: () => [] },
@@ -130,13 +149,31 @@ const kinds: Readonly<Record<string, KindRules>> = {
 };
 
 export type Validation =
-  | { readonly ok: true; readonly object: KnownObject }
-  | { readonly ok: false; readonly unknownKind: boolean; readonly errors: readonly FieldError[] };
+  | {
+      readonly ok: true;
+      readonly object: KnownObject;
+      /** Fields the kind does not have (`spec.template.spec.taint`): kubectl warns of them. */
+      readonly unknownFields: readonly string[];
+    }
+  | {
+      readonly ok: false;
+      readonly unknownKind: boolean;
+      readonly errors: readonly FieldError[];
+      readonly unknownFields: readonly string[];
+    };
 
-/** Checks an object's structure, then the rules of its kind; reports every error. */
+/**
+ * Checks an object's name, structure and the rules of its kind, and reports every error in one
+ * go; fields the kind does not have are listed apart, as strict field validation lists them.
+ */
 export function validateObject(object: unknown): Validation {
   if (typeof object !== "object" || object === null || Array.isArray(object)) {
-    return { ok: false, unknownKind: false, errors: [{ path: "", message: "must be an object" }] };
+    return {
+      ok: false,
+      unknownKind: false,
+      errors: [{ path: "", message: "must be an object" }],
+      unknownFields: [],
+    };
   }
   const { apiVersion, kind } = object as { apiVersion?: unknown; kind?: unknown };
   const rules = kinds[`${String(apiVersion)}/${String(kind)}`];
@@ -150,11 +187,51 @@ export function validateObject(object: unknown): Validation {
           message: `${String(apiVersion)} ${String(kind)} is not a kind carpool reads; ignored`,
         },
       ],
+      unknownFields: [],
     };
   }
+  const unknownFields = unknownFieldPaths(rules.schema, object, KubernetesUnreadFields);
   const structural = structuralErrors(rules.schema, object);
-  if (structural.length > 0) return { ok: false, unknownKind: false, errors: structural };
-  const semantic = rules.rules(object as never);
-  if (semantic.length > 0) return { ok: false, unknownKind: false, errors: semantic };
-  return { ok: true, object: object as KnownObject };
+  const errors = [
+    // Every kind carpool reads is named as a DNS-1123 subdomain (NameIsDNSSubdomain).
+    ...metadataNameErrors((object as { metadata?: unknown }).metadata, {
+      nameRule: "dns1123Subdomain",
+      namespaced: NamespacedKinds.has(String(kind) as KnownObject["kind"]),
+    }),
+    ...structural,
+    ...kindRuleErrors(rules, object, structural),
+  ];
+  if (errors.length > 0) return { ok: false, unknownKind: false, errors, unknownFields };
+  return { ok: true, object: object as KnownObject, unknownFields };
+}
+
+/**
+ * The kind's rules run even when the structure is wrong, so one run reports every error rather
+ * than the structural ones first and the rest after they are fixed. A rule meeting a field of
+ * the wrong type may throw; its findings under a field already reported are left out.
+ */
+function kindRuleErrors(
+  rules: KindRules,
+  object: object,
+  structural: readonly FieldError[],
+): FieldError[] {
+  let semantic: FieldError[];
+  try {
+    semantic = rules.rules(object as never);
+  } catch (error) {
+    if (structural.length === 0) throw error;
+    return [];
+  }
+  if (structural.length === 0) return semantic;
+  const broken = structural.map((e) => e.path);
+  return semantic.filter(
+    (e) =>
+      !broken.some(
+        (path) =>
+          path === "" ||
+          e.path === path ||
+          e.path.startsWith(`${path}.`) ||
+          e.path.startsWith(`${path}[`),
+      ),
+  );
 }

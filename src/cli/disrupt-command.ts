@@ -2,10 +2,10 @@ import { formatLoadError } from "../api/load.ts";
 import { disruptObjects } from "../disrupt.ts";
 import { renderDisruptionTable } from "../render/disruption.ts";
 import { plainStyle, type TextStyle } from "../render/text-style.ts";
-import { ExitCode, loadOrReport } from "./output.ts";
+import { ExitCode, type LoadFlags, loadOrReport } from "./output.ts";
 import { type Output, printOutput } from "./print-output.ts";
 
-export interface DisruptCommandOptions {
+export interface DisruptCommandOptions extends LoadFlags {
   readonly filename: string[];
   /** `wide`: every node and the pods moved; `name`: a `node/NAME` line per node to disrupt. */
   readonly output: Output;
@@ -26,7 +26,7 @@ export function runDisrupt(options: DisruptCommandOptions, style: TextStyle = pl
       return ExitCode.invalidInput;
     }
   }
-  const loaded = loadOrReport(options.filename);
+  const loaded = loadOrReport(options.filename, options);
   if (loaded === undefined) return ExitCode.invalidInput;
   const result = disruptObjects(loaded.objects, {
     now,

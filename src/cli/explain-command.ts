@@ -1,10 +1,10 @@
 import { formatLoadError } from "../api/load.ts";
 import { explainObjects } from "../explain.ts";
 import { renderExplanation } from "../render/explain.ts";
-import { ExitCode, loadOrReport, type OutputFormat } from "./output.ts";
+import { ExitCode, type LoadFlags, loadOrReport, type OutputFormat } from "./output.ts";
 import { printOutput } from "./print-output.ts";
 
-export interface ExplainCommandOptions {
+export interface ExplainCommandOptions extends LoadFlags {
   readonly filename: string[];
   /** `name`: a `nodepool/NAME` or `node/NAME` line for each target that can take the pod. */
   readonly output: OutputFormat | "name";
@@ -13,7 +13,7 @@ export interface ExplainCommandOptions {
 
 /** `carpool explain POD`: exit 0 with an explanation, 2 on invalid input or an unknown pod. */
 export function runExplain(pod: string, options: ExplainCommandOptions): number {
-  const loaded = loadOrReport(options.filename);
+  const loaded = loadOrReport(options.filename, options);
   if (loaded === undefined) return ExitCode.invalidInput;
   const result = explainObjects(loaded.objects, pod, { region: options.region });
   if (result.ok) {

@@ -25,6 +25,16 @@ const outputOption = (...more: string[]) =>
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** How manifests are read, as kubectl reads them (`--validate=strict`, `-R`). */
+const strictOption = [
+  "--strict",
+  "unknown fields are errors, not warnings (as kubectl --validate=strict)",
+] as const;
+const recursiveOption = [
+  "-R, --recursive",
+  "read the subdirectories of -f directories too (as kubectl -R)",
+] as const;
+
 /** The options of the commands that read a cluster snapshot. */
 const snapshotCommand = (name: string, description: string, outputs: string[] = []) =>
   program
@@ -38,7 +48,9 @@ const snapshotCommand = (name: string, description: string, outputs: string[] = 
       collect,
     )
     .addOption(outputOption(...outputs))
-    .option("--region <region>", "region of the built-in AWS catalog", "us-east-1");
+    .option("--region <region>", "region of the built-in AWS catalog", "us-east-1")
+    .option(...strictOption)
+    .option(...recursiveOption);
 
 snapshotCommand(
   "plan",
@@ -87,6 +99,8 @@ program
     collect,
     [],
   )
+  .option(...strictOption)
+  .option(...recursiveOption)
   .addOption(outputOption())
   .option(
     "--report <file.html>",

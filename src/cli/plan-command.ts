@@ -2,10 +2,10 @@ import { formatLoadError } from "../api/load.ts";
 import { planObjects } from "../plan.ts";
 import { renderPlanTable } from "../render/plan.ts";
 import { plainStyle, type TextStyle } from "../render/text-style.ts";
-import { ExitCode, loadOrReport } from "./output.ts";
+import { ExitCode, type LoadFlags, loadOrReport } from "./output.ts";
 import { type Output, printOutput } from "./print-output.ts";
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends LoadFlags {
   readonly filename: string[];
   /**
    * `wide`: the table with each node's price in parts (instance, volumes, public IPv4);
@@ -22,7 +22,7 @@ export interface PlanCommandOptions {
  * `--fail-unschedulable`, 3 when the plan leaves a pod unschedulable (the plan is still printed).
  */
 export function runPlan(options: PlanCommandOptions, style: TextStyle = plainStyle): number {
-  const loaded = loadOrReport(options.filename);
+  const loaded = loadOrReport(options.filename, options);
   if (loaded === undefined) return ExitCode.invalidInput;
   const result = planObjects(loaded.objects, { region: options.region });
   if (!result.ok) {

@@ -7,9 +7,15 @@ import { objectsOnlyScenario } from "../sim/objects-scenario.ts";
 import { renderReportHtml } from "../sim/report-html.ts";
 import { loadScenario, type Scenario } from "../sim/scenario.ts";
 import { simulate } from "../sim/simulation.ts";
-import { ExitCode, loadOrReport, type OutputFormat, printObject } from "./output.ts";
+import {
+  ExitCode,
+  type LoadFlags,
+  loadOrReport,
+  type OutputFormat,
+  printObject,
+} from "./output.ts";
 
-export interface SimulateCommandOptions {
+export interface SimulateCommandOptions extends LoadFlags {
   readonly filename: string[];
   readonly output: OutputFormat;
   readonly report?: string;
@@ -31,7 +37,7 @@ export async function runSimulate(
   }
   let extra: KnownObject[] = [];
   if (options.filename.length > 0) {
-    const objects = loadOrReport(options.filename);
+    const objects = loadOrReport(options.filename, options);
     if (objects === undefined) return ExitCode.invalidInput;
     extra = objects.objects.map((o) => o.object);
   }
