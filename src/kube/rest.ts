@@ -12,6 +12,8 @@ export interface RequestOptions {
   readonly body?: unknown;
   /** Defaults to `application/json`; patches name their strategy. */
   readonly contentType?: string;
+  /** Defaults to `application/json`; `application/json;as=Table;v=v1;g=meta.k8s.io` asks for a Table. */
+  readonly accept?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -65,7 +67,7 @@ export class KubeRest {
     await this.#config.applySecurityAuthentication(context);
     const headers: Record<string, string> = {
       ...context.getHeaders(),
-      Accept: "application/json",
+      Accept: options.accept ?? "application/json",
       "User-Agent": this.userAgent,
       ...(options.body !== undefined && {
         "Content-Type": options.contentType ?? "application/json",
