@@ -94,7 +94,9 @@ export function replacementOutcomes(result: SimulationResult) {
         nodes,
         evicted: at("PodEvicted").length,
         moved: Number(/(\d+) pods? fits? on other nodes/.exec(command.message)?.[1] ?? 0),
-        received: at("Scheduled").filter((e) => nodes.some((n) => e.message.endsWith(n))).length,
+        received: at("Scheduled").filter((e) =>
+          nodes.some((n) => new RegExp(`^assigned to ${n}(,|$)`).test(e.message)),
+        ).length,
       },
     ];
   });

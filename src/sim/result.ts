@@ -66,7 +66,9 @@ export interface Sample {
  *   too) and `Kind/name` otherwise (`NodeClaim/spot-0000u`, `Node/node-0031`, `Instance/<providerID>`);
  *   a disruption command lists its nodes comma-separated (`Node/a,Node/b`).
  * - `kind: "Scheduled"` is new: the stand-in for kube-scheduler bound `object` (a Pod), message
- *   `assigned to Node/<name>` — where pods went, evicted pods' successors included.
+ *   `assigned to Node/<name>`, or `assigned to Node/<name>, in place of evicted Pod/<ns>/<name>`
+ *   for the new pod an owner made for an evicted one (an evicted pod is never bound again under
+ *   its name, but for a StatefulSet's; evicted-successors.ts pairs them one for one per owner).
  * - `message` says its reason once: `Underutilized: 3 pods fit…`, not `Underutilized: underutilized: …`.
  */
 export interface SimulationEvent {

@@ -47,7 +47,13 @@ describe("the bundled scenarios", () => {
       const evicted = evictions.filter((e) => e.t === t).length;
       const scheduled = result.events.filter((e) => e.kind === "Scheduled" && e.t === t);
       assert.ok(scheduled.length >= evicted, `${t}: ${evicted} evicted, ${scheduled.length} bound`);
-      for (const e of scheduled) assert.match(e.message, /^assigned to Node\/node-\d+$/);
+      const successors = scheduled.filter((e) => /, in place of evicted Pod\//.test(e.message));
+      assert.equal(successors.length, evicted, `${t}: each evicted pod's successor is named`);
+      for (const e of scheduled)
+        assert.match(
+          e.message,
+          /^assigned to Node\/node-\d+(, in place of evicted Pod\/shop\/[\w-]+)?$/,
+        );
     }
   });
   it("gpu-batch-burst: the GPU pool stays within its limit and goes back to nothing", async () => {

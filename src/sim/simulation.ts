@@ -26,6 +26,7 @@ import type { InterruptionNotice } from "../ports/interruption-queue.ts";
 import { SimulatedCloud } from "./cloud.ts";
 import { Engine } from "./engine.ts";
 import { objectRef } from "./event-names.ts";
+import { EvictedSuccessors } from "./evicted-successors.ts";
 import { bindingBreaches } from "./invariants.ts";
 import { isDaemonPod, Observer } from "./observer.ts";
 import { Random } from "./random.ts";
@@ -89,6 +90,7 @@ class Simulation {
   /** Instances whose kubelet is already on its way to join. */
   readonly #launching = new Set<string>();
   readonly #batcher = new Batcher();
+  readonly #successors = new EvictedSuccessors();
   readonly #options: SimulateOptions;
   #loopQueued = false;
   #provisionAt: number | undefined;
@@ -135,6 +137,7 @@ class Simulation {
     this.#store.onChange = (kind, object, deleted) => this.#onChange(kind, object, deleted);
     // Evictions are graceful: a pod protected by karpenter.sh/do-not-disrupt is never evicted.
     this.#store.onEvict = (pod) => {
+      this.#successors.evicted(pod);
       if (isProtected(pod, this.#engine.now().getTime()))
         this.#observer.breach([
           {
@@ -209,8 +212,13 @@ class Simulation {
       const nodeName = stored?.spec.nodeName ?? "";
       const node = this.#store.getNow("Node", nodeName);
       if (node !== undefined) this.#observer.breach(bindingBreaches(pod, node));
-      // kube-scheduler's Scheduled event: where each pod went, evicted pods' successors included.
-      this.#observer.event("Scheduled", `Pod/${key}`, `assigned to Node/${nodeName}`);
+      // kube-scheduler's Scheduled event: where each pod went, and whose place an evicted pod's successor took.
+      const replaces = this.#successors.bound(pod);
+      this.#observer.event(
+        "Scheduled",
+        `Pod/${key}`,
+        `assigned to Node/${nodeName}${replaces === undefined ? "" : `, in place of evicted Pod/${replaces}`}`,
+      );
       this.#observer.bound(key, now);
       this.#unschedulable.delete(key);
       const duration = pod.metadata.annotations?.[PodDurationAnnotation];
@@ -385,6 +393,7 @@ class Simulation {
         );
       else {
         await this.#store.update({ ...target, spec: { ...target.spec, replicas } });
+        this.#successors.rescaled(kind, namespace ?? "default", name);
         this.#observer.event("Scaled", objectRef(kind, name, namespace), `to ${replicas} replicas`);
       }
     }
@@ -472,6 +481,11 @@ class Simulation {
 
   async #apply(object: KnownObject, source: string): Promise<void> {
     if (object.kind === "InstanceType") return;
+    this.#successors.rescaled(
+      object.kind,
+      object.metadata.namespace ?? "default",
+      object.metadata.name ?? "",
+    );
     const existing = this.#store.getNow(
       object.kind,
       object.metadata.name ?? "",

@@ -49,6 +49,8 @@ describe("the simulator's API server (Kubernetes object semantics)", () => {
   });
   it("evictions go through PodDisruptionBudgets (429 when none is allowed)", async () => {
     const store = new InMemoryClusterStore(clock);
+    const evicted: string[] = [];
+    store.onEvict = (p) => void evicted.push(p.metadata.name ?? "");
     await store.create(pod("a", { app: "x" }));
     await store.create({
       apiVersion: "policy/v1",
@@ -60,6 +62,8 @@ describe("the simulator's API server (Kubernetes object semantics)", () => {
     await store.create(pod("b", { app: "x" }));
     await store.evict(pod("a"));
     assert.equal(await store.get("Pod", "a", "default"), undefined);
+    // The invariant hook sees the eviction the budget allowed, not the one it refused.
+    assert.deepEqual(evicted, ["a"]);
   });
 });
 

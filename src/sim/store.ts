@@ -155,6 +155,7 @@ export class InMemoryClusterStore implements ClusterStore {
       throw new TooManyRequestsError(
         `Cannot evict pod as it would violate the pod's disruption budget (${check.refusal.code})`,
       );
+    this.onEvict(current);
     await this.delete({
       kind: "Pod",
       name: current.metadata.name ?? "",
