@@ -43,6 +43,18 @@ describe("eventRows", () => {
     assert.deepEqual(rows[2]?.related, ["Pod/shop/db-0", "Node/node-0002", "NodeClaim/spot-1"]);
   });
 
+  it("reads references to the end of the name, not of the clause", () => {
+    const [row] = eventRows([
+      ev(
+        "1h",
+        "GarbageCollected",
+        "Instance/sim:///us-east-1a/i-000001",
+        "left by Node/n-9: gone.",
+      ),
+    ]);
+    assert.deepEqual(row?.related, ["Instance/sim:///us-east-1a/i-000001", "Node/n-9"]);
+  });
+
   it("says where an evicted pod was scheduled next", () => {
     assert.deepEqual(rows[4]?.rescheduled, { t: "2h5s", message: "assigned to Node/node-0004" });
     assert.equal(rows[2]?.rescheduled, undefined);

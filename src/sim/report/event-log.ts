@@ -24,8 +24,11 @@ export interface ReasonCount {
   readonly count: number;
 }
 
-/** `Kind/name` or `Kind/namespace/name` inside a message, as the simulator writes references. */
-const REFERENCE = /\b[A-Z][A-Za-z]*\/[A-Za-z0-9][-A-Za-z0-9_.]*(?:\/[A-Za-z0-9][-A-Za-z0-9_.]*)?/g;
+/**
+ * `Kind/name`, `Kind/namespace/name` or `Instance/<providerID>` inside a message, as the simulator
+ * writes references; punctuation that ends a clause is not part of the name.
+ */
+const REFERENCE = /\b[A-Z][A-Za-z]*\/[A-Za-z0-9][-A-Za-z0-9_.:/]*/g;
 
 export function eventRows(events: readonly SimulationEvent[]): EventRow[] {
   const aliases = machineAliases(events);
@@ -75,7 +78,7 @@ export function splitObjects(object: string): string[] {
 }
 
 function references(message: string): string[] {
-  return [...message.matchAll(REFERENCE)].map((m) => m[0].replace(/\.+$/, ""));
+  return [...message.matchAll(REFERENCE)].map((m) => m[0].replace(/[.:/]+$/, ""));
 }
 
 /**
