@@ -19,6 +19,15 @@ export interface Offering {
    * the on-demand price, an upper bound): a figure to decide with, never to show as a real one.
    */
   readonly priceStandIn?: true;
+  /**
+   * Labels a node bought this way carries beyond zone and capacity type, which differ between a
+   * type's offerings: `topology.k8s.aws/zone-id`, and for reserved capacity
+   * `karpenter.k8s.aws/capacity-reservation-id`, `-type` and `-interruptible`. A key some offering
+   * of the type has and this one lacks is absent on its nodes (Karpenter's DoesNotExist).
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Reserved capacity: how many more instances the reservation can launch now. */
+  readonly reservationCapacity?: number;
 }
 
 /** A node's hourly price, by what it pays for (USD per hour). */
