@@ -26,7 +26,7 @@ const ScoredResources = ["cpu", "memory"] as const;
 /**
  * NodeResourcesFit with its default strategy LeastAllocated: per resource
  * (allocatable − requested) × 100 / allocatable, the pod's request included, averaged with
- * equal weights over cpu and memory.
+ * equal weights over cpu and memory — in integers, as kube-scheduler's int64 scores divide.
  */
 export function leastAllocatedScore(requests: Resources, node: ScoredNode): number {
   let sum = 0;
@@ -35,10 +35,13 @@ export function leastAllocatedScore(requests: Resources, node: ScoredNode): numb
     const allocatable = node.allocatable[resource] ?? 0;
     if (allocatable <= 0) continue;
     const requested = (node.used[resource] ?? 0) + (requests[resource] ?? 0);
-    sum += requested > allocatable ? 0 : ((allocatable - requested) * MaxNodeScore) / allocatable;
+    sum +=
+      requested > allocatable
+        ? 0
+        : Math.floor(((allocatable - requested) * MaxNodeScore) / allocatable);
     weights++;
   }
-  return weights === 0 ? 0 : sum / weights;
+  return weights === 0 ? 0 : Math.floor(sum / weights);
 }
 
 /**
@@ -56,7 +59,7 @@ export function balancedAllocationScore(requests: Resources, node: ScoredNode): 
   if (fractions.length < 2) return MaxNodeScore;
   const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
   const variance = fractions.reduce((a, f) => a + (f - mean) ** 2, 0) / fractions.length;
-  return (1 - Math.sqrt(variance)) * MaxNodeScore;
+  return Math.trunc((1 - Math.sqrt(variance)) * MaxNodeScore);
 }
 
 /**
@@ -88,7 +91,7 @@ export function topologySpreadScores(
   return raw.map((score, i) => {
     if (ignored[i]) return 0;
     if (max === 0) return MaxNodeScore;
-    return (MaxNodeScore * (max + min - score)) / max;
+    return Math.floor((MaxNodeScore * (max + min - score)) / max);
   });
 }
 
