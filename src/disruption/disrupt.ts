@@ -4,6 +4,7 @@ import { CapacityTypes } from "../api/wellknown.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
 import { type ClusterSnapshot, podKey } from "../cluster/snapshot.ts";
 import type { PlannedNodeClaim } from "../solver/plan.ts";
+import { staticDriftReplacements } from "../solver/static-claim.ts";
 import { staticReplicas } from "../solver/static-pool.ts";
 import {
   BalancedThreshold,
@@ -95,6 +96,7 @@ export function disruptCluster(
 
 class Disruption {
   readonly #model: ClusterModel;
+  readonly #catalog: Catalog;
   readonly #pdbs: EvictionBudgets;
   readonly #now: Date;
   readonly #providerDrift: ReadonlyMap<string, string>;
@@ -111,6 +113,7 @@ class Disruption {
 
   constructor(snapshot: ClusterSnapshot, catalog: Catalog, options: DisruptionOptions) {
     this.#model = new ClusterModel(snapshot, catalog);
+    this.#catalog = catalog;
     this.#pdbs = new EvictionBudgets(snapshot.podDisruptionBudgets, snapshot.boundPods);
     this.#now = options.now;
     this.#spotToSpot = options.spotToSpot ?? true;
@@ -195,6 +198,17 @@ class Disruption {
       const block = this.#gracefulBlock(node) ?? this.#budgetBlock(node, "Drifted", 1);
       if (block !== undefined) {
         this.#block(node.name, block);
+        continue;
+      }
+      // A static pool's node is replaced from the pool's template, its pods rescheduled after.
+      const pool = node.pool?.metadata.name ?? "";
+      const fixed =
+        node.pool &&
+        staticDriftReplacements(node.pool, this.#catalog, this.#poolNodes.get(pool) ?? 0);
+      if (fixed !== undefined) {
+        if (!this.#evict([node])) continue;
+        this.#countDisrupting(node);
+        this.#record("Drifted", [node], emptyRepack, fixed, { code: "drifted", drift });
         continue;
       }
       const repack = this.#model.repack([node]);

@@ -1,10 +1,13 @@
 import type { NodePool } from "../api/nodepool.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
 import type { NodeExtrasOf } from "../catalog/node-class-extras.ts";
+import { parseResources } from "../resources/resource-list.ts";
 import { claimNode } from "./new-claim.ts";
 import type { PlannedNodeClaim } from "./plan.ts";
 import { plannedClaim } from "./planned-claim.ts";
+import { NodesResource } from "./pool-limits.ts";
 import { poolTemplates } from "./pool-template.ts";
+import { staticReplicas } from "./static-pool.ts";
 
 /**
  * The node a static pool's controller launches: Karpenter builds it from the pool's template
@@ -34,4 +37,23 @@ export function staticClaim(
     price: pool.cheapestPrices[0] ?? 0,
     committed: {},
   });
+}
+
+/**
+ * What replaces a drifted node of a static pool (Karpenter's StaticDrift): one node of the pool's
+ * own template, launched before the old one goes — unless that would take the pool over
+ * limits.nodes, when the old one goes first (no replacement here) and the static controller
+ * launches its successor. Undefined for a dynamic pool, whose drift re-packs the pods.
+ */
+export function staticDriftReplacements(
+  nodePool: NodePool,
+  catalog: Catalog,
+  poolNodes: number,
+): PlannedNodeClaim[] | undefined {
+  if (staticReplicas(nodePool) === undefined) return undefined;
+  const limits = parseResources(nodePool.spec.limits);
+  const nodeLimit = limits.ok ? limits.resources[NodesResource] : undefined;
+  if (nodeLimit !== undefined && poolNodes + 1 > nodeLimit) return [];
+  const claim = staticClaim(nodePool, catalog);
+  return claim === undefined ? [] : [claim];
 }

@@ -57,3 +57,39 @@ describe("disruption and static NodePools (Karpenter #2521: consolidation does n
         for (const reason of Object.values(blockedOf(plan))) assert.match(reason, row.blocked);
     });
 });
+
+describe("drift of a static pool's node (Karpenter StaticDrift)", () => {
+  const drifted = (limits?: Record<string, string>) => [
+    nodePool(
+      "fixed",
+      {
+        replicas: 1,
+        ...(limits && { limits }),
+        disruption: { consolidateAfter: "0s", budgets: [{ nodes: "100%" }] },
+      },
+      { requirements: [{ key: "topology.kubernetes.io/zone", operator: "In", values: ["z2"] }] },
+    ),
+    ...catalog,
+    ...managed("a", "large", { pool: "fixed", zone: "z1" }),
+    bound("p", "a", "3"),
+  ];
+  const rows: { name: string; objects: object[]; commands: string[] }[] = [
+    {
+      // Not a re-pack: the cheapest node of the pool's template, whatever the pods need.
+      name: "is replaced by one node of the pool's own template, launched first",
+      objects: drifted(),
+      commands: ["Drifted replace a → small"],
+    },
+    {
+      name: "at limits.nodes, goes first (the static controller launches its successor)",
+      objects: drifted({ nodes: "1" }),
+      commands: ["Drifted delete a"],
+    },
+  ];
+  for (const row of rows)
+    it(row.name, () => {
+      const plan = disruptOf(row.objects);
+      assert.deepEqual(summary(plan), row.commands);
+      for (const r of plan.commands[0]?.replacements ?? []) assert.equal(r.zone, "z2");
+    });
+});

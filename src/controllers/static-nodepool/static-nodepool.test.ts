@@ -177,6 +177,19 @@ describe("the static NodePool controller (Karpenter pkg/controllers/static)", ()
     assert.deepEqual(names(await store.list("NodeClaim")), ["fixed-old"]);
   });
 
+  it("a drift replacement does not look like overprovisioning (only running claims count for scale-down)", async () => {
+    const old = node("n-old");
+    old.spec = { ...old.spec, taints: [{ key: "karpenter.sh/disrupted", effect: "NoSchedule" }] };
+    const { active, deleting } = await reconcile([
+      pool("fixed", 1),
+      old,
+      claim("fixed-old", "fixed", { providerID: "kwok://n-old", nodeName: "n-old" }),
+      claim("fixed-replacement", "fixed", undefined),
+    ]);
+    assert.deepEqual(names(active), ["fixed-old", "fixed-replacement"]);
+    assert.deepEqual(deleting, []);
+  });
+
   it("scale-down deletes the claims above replicas, unlaunched then empty first", async () => {
     const { active, deleting } = await reconcile([
       pool("fixed", 1),

@@ -1,6 +1,6 @@
 import type { NodeClaim } from "../../api/nodeclaim.ts";
 import { defaultNodePool, type NodePool } from "../../api/nodepool.ts";
-import { Labels } from "../../api/wellknown.ts";
+import { Labels, Taints } from "../../api/wellknown.ts";
 import { NotFoundError } from "../../ports/cluster-store.ts";
 import { parseResources } from "../../resources/resource-list.ts";
 import { NodesResource } from "../../solver/pool-limits.ts";
@@ -34,12 +34,23 @@ export class StaticNodePools {
       (p) => staticReplicas(p) !== undefined && p.metadata.deletionTimestamp === undefined,
     );
     if (pools.length === 0) return;
-    const claims = await store.list("NodeClaim");
+    const [claims, nodes] = await Promise.all([store.list("NodeClaim"), store.list("Node")]);
+    // Nodes on their way out for disruption (drift pre-spins a replacement first).
+    const disrupting = new Set(
+      nodes
+        .filter((n) => (n.spec?.taints ?? []).some((t) => t.key === Taints.disrupted.key))
+        .map((n) => n.metadata.name),
+    );
     for (const pool of pools) {
       const name = pool.metadata.name ?? "";
       const replicas = staticReplicas(pool) ?? 0;
       const mine = claims.filter((c) => c.metadata.labels?.[Labels.nodePool] === name);
-      const active = mine.filter((c) => c.metadata.deletionTimestamp === undefined);
+      // Karpenter counts only running claims for scale-down, not those being disrupted: a
+      // replacement launched for a drifted node must not make the pool look overprovisioned.
+      const active = mine.filter(
+        (c) =>
+          c.metadata.deletionTimestamp === undefined && !disrupting.has(c.status?.nodeName ?? ""),
+      );
       if (mine.length < replicas && poolStatusReason(pool) === undefined)
         await this.#scaleUp(pool, replicas, mine.length);
       else this.#reported.delete(name);
