@@ -118,6 +118,18 @@ describe("the NodePool status controller (Karpenter's nodepool readiness and cou
     assert.equal(condition(pools.get("a"), "Ready")?.status, "True");
   });
 
+  it("limits.nodes counts one per node (Karpenter's state node capacity has nodes: 1)", async () => {
+    const { pools } = await run([
+      pool("a", "default", { nodes: "1" }),
+      claim("a-1", "a", "2"),
+      claim("a-2", "a", "4"),
+    ]);
+    assert.equal(pools.get("a")?.status?.resources?.nodes, "2");
+    const limits = condition(pools.get("a"), "LimitsSatisfied");
+    assert.equal(limits?.status, "False");
+    assert.equal(limits?.message, "nodes: 2 in use exceeds the limit 1");
+  });
+
   it("writes nothing when nothing changed (no resourceVersion churn)", async () => {
     const { store } = await run([pool("a", "default")]);
     const before = (await store.get("NodePool", "a"))?.metadata.resourceVersion;
