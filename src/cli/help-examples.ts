@@ -48,13 +48,20 @@ const examples: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** What each `-o` value prints, for the commands that have more than table, json and yaml. */
-const outputs: Readonly<Record<string, string>> = {
-  plan: "table, wide (the table with each node's price in parts), name (nodeclaim/NAME per new node), json, yaml",
-  explain: "table, name (nodepool/NAME or node/NAME per target that can take the pod), json, yaml",
-  disrupt:
-    "table, wide (every node of a command, pods moved and stranded), name (node/NAME per node to disrupt, in command order), json, yaml",
-  catalog:
-    "table, wide (with architecture and capacity), name (instancetype/NAME per type), json, yaml",
+const outputs: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  plan: [
+    ["wide", "the table with each new node's price in parts (instance, volumes, IPv4)"],
+    ["name", "nodeclaim/NAME for each node carpool would launch"],
+  ],
+  explain: [["name", "nodepool/NAME or node/NAME for each target that can take the pod"]],
+  disrupt: [
+    ["wide", "every node of a command, and how many pods move or are stranded"],
+    ["name", "node/NAME for each node to disrupt, in the order disruption acts"],
+  ],
+  catalog: [
+    ["wide", "with each type's architecture and capacity"],
+    ["name", "instancetype/NAME for each type"],
+  ],
 };
 
 const exitStatuses = `Exit status:
@@ -66,9 +73,14 @@ const exitStatuses = `Exit status:
 
 function section(command: string): string {
   const lines = (examples[command] ?? []).map((line) => `  $ ${line}`);
-  const output = outputs[command];
+  const formats = [
+    ["table", command === "catalog" ? "for people: CPU in cores, memory in GiB" : "for people"],
+    ...(outputs[command] ?? []),
+    ["json, yaml", "the whole result, exact quantities"],
+  ];
+  const output = formats.map(([format, meaning]) => `  ${format.padEnd(12)}${meaning}`);
   return [
-    ...(output === undefined ? [] : [`\nOutput formats (-o): ${output}`]),
+    ...(outputs[command] === undefined ? [] : ["\nOutput formats (-o):", ...output]),
     ...(lines.length === 0 ? [] : ["\nExamples:", ...lines]),
   ].join("\n");
 }
