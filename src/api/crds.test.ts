@@ -78,6 +78,177 @@ describe("CRDs from the TypeBox schemas", () => {
       { type: "string", enum: ["on", "off"], default: "on" },
     );
   });
+  describe("the NodePool and NodeClaim CRDs are Karpenter v1.14's (pkg/apis/crds/karpenter.sh_*.yaml)", () => {
+    const crdOf = (name: string) =>
+      parse(generateCrds().find(([file]) => file === name)?.[1] ?? "");
+    const nodePools = crdOf("karpenter.sh_nodepools.yaml");
+    const nodeClaims = crdOf("karpenter.sh_nodeclaims.yaml");
+    const [pool] = nodePools.spec.versions;
+    const [claim] = nodeClaims.spec.versions;
+    const poolSpec = pool.schema.openAPIV3Schema.properties.spec;
+    const claimSpec = claim.schema.openAPIV3Schema.properties.spec;
+    type Node = {
+      "x-kubernetes-validations"?: { rule: string; message: string }[];
+      properties?: Record<string, Node>;
+      items?: Node;
+      additionalProperties?: Node;
+    };
+    const rules = (node: Node): { rule: string; message: string }[] => [
+      ...(node["x-kubernetes-validations"] ?? []),
+      ...Object.values(node.properties ?? {}).flatMap(rules),
+      ...(node.items ? rules(node.items) : []),
+      ...(node.additionalProperties ? rules(node.additionalProperties) : []),
+    ];
+    const messages = (node: Node) => (node["x-kubernetes-validations"] ?? []).map((v) => v.message);
+
+    it("names: category karpenter, cluster-scoped, v1, status subresource; NodePool scales", () => {
+      for (const crd of [nodePools, nodeClaims]) {
+        assert.deepEqual(crd.spec.names.categories, ["karpenter"]);
+        assert.equal(crd.spec.scope, "Cluster");
+        assert.equal(crd.spec.versions[0].name, "v1");
+      }
+      // +kubebuilder:subresource:scale:specpath=.spec.replicas,statuspath=.status.nodes
+      assert.deepEqual(pool.subresources, {
+        scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.nodes" },
+        status: {},
+      });
+      assert.deepEqual(claim.subresources, { status: {} });
+    });
+    it("printer columns: 7 for NodePool, 11 for NodeClaim, priority 1 for -o wide", () => {
+      const columns = (version: {
+        additionalPrinterColumns: { name: string; priority?: number }[];
+      }) => version.additionalPrinterColumns.map((c) => `${c.name}${c.priority ? "*" : ""}`);
+      assert.deepEqual(columns(pool), [
+        "NodeClass",
+        "Nodes",
+        "Ready",
+        "Age",
+        "Weight*",
+        "CPU*",
+        "Memory*",
+      ]);
+      assert.deepEqual(columns(claim), [
+        "Type",
+        "Capacity",
+        "Zone",
+        "Node",
+        "Ready",
+        "Age",
+        "ImageID*",
+        "ID*",
+        "NodePool*",
+        "NodeClass*",
+        "Drifted*",
+      ]);
+      assert.equal(
+        claim.additionalPrinterColumns[0].jsonPath,
+        ".metadata.labels.node\\.kubernetes\\.io/instance-type",
+      );
+    });
+    it("CEL: 19 rules on a NodePool, 9 on a NodeClaim, each where Karpenter puts it", () => {
+      assert.equal(rules(pool.schema.openAPIV3Schema).length, 19);
+      assert.equal(rules(claim.schema.openAPIV3Schema).length, 9);
+      assert.deepEqual(messages(poolSpec), [
+        "Cannot transition NodePool between static (replicas set) and dynamic (replicas unset) provisioning modes",
+        "only 'limits.nodes' is supported on static NodePools",
+        "'weight' is not supported on static NodePools",
+      ]);
+      assert.deepEqual(messages(claimSpec), ["spec is immutable"]);
+      const template = poolSpec.properties.template.properties.spec;
+      assert.deepEqual(messages(template.properties.nodeClassRef), [
+        "nodeClassRef.group is immutable",
+        "nodeClassRef.kind is immutable",
+      ]);
+      assert.deepEqual(messages(poolSpec.properties.disruption), [
+        "consolidationThreshold is only valid when consolidationPolicy is Balanced",
+      ]);
+      // A NodeClaim's key may be karpenter.sh/nodepool (its pool's name); a NodePool's may not.
+      assert.equal(messages(template.properties.requirements.items.properties.key).length, 3);
+      assert.equal(messages(claimSpec.properties.requirements.items.properties.key).length, 2);
+    });
+    it("CEL expressions are Karpenter's, character for character", () => {
+      const template = poolSpec.properties.template.properties.spec;
+      assert.deepEqual(template.properties.requirements["x-kubernetes-validations"][1], {
+        rule: "self.all(x, (x.operator == 'Gt' || x.operator == 'Lt' || x.operator == 'Gte' || x.operator == 'Lte') ? (x.values.size() == 1 && int(x.values[0]) >= 0) : true)",
+        message:
+          "requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value",
+      });
+      assert.deepEqual(
+        poolSpec.properties.template.properties.metadata.properties.labels[
+          "x-kubernetes-validations"
+        ][0],
+        {
+          rule: 'self.all(x, x in ["karpenter.sh/capacity-type", "karpenter.sh/nodepool"] || !x.find("^([^/]+)").endsWith("karpenter.sh"))',
+          message: 'label domain "karpenter.sh" is restricted',
+        },
+      );
+      assert.deepEqual(
+        template.properties.requirements.items.properties.key["x-kubernetes-validations"][0],
+        {
+          rule: 'self in ["karpenter.sh/capacity-type", "karpenter.sh/nodepool"] || !self.find("^([^/]+)").endsWith("karpenter.sh")',
+          message: 'label domain "karpenter.sh" is restricted',
+        },
+      );
+    });
+    it("fields v1.14 added: replicas, consolidationThreshold, Balanced, Gte/Lte, nodeClassObservedGeneration", () => {
+      assert.deepEqual(poolSpec.properties.replicas, {
+        type: "integer",
+        format: "int64",
+        minimum: 0,
+      });
+      const disruption = poolSpec.properties.disruption;
+      assert.deepEqual(disruption.properties.consolidationPolicy.enum, [
+        "WhenEmpty",
+        "WhenEmptyOrUnderutilized",
+        "Balanced",
+      ]);
+      assert.deepEqual(disruption.properties.consolidationThreshold, {
+        type: "integer",
+        format: "int32",
+        minimum: 1,
+        maximum: 3,
+      });
+      for (const spec of [poolSpec.properties.template.properties.spec, claimSpec])
+        assert.deepEqual(spec.properties.requirements.items.properties.operator.enum, [
+          "Gte",
+          "Lte",
+          "In",
+          "NotIn",
+          "Exists",
+          "DoesNotExist",
+          "Gt",
+          "Lt",
+        ]);
+      const status = pool.schema.openAPIV3Schema.properties.status.properties;
+      assert.deepEqual(status.nodeClassObservedGeneration, { type: "integer", format: "int64" });
+      assert.deepEqual(status.nodes, { type: "integer", format: "int64", default: 0 });
+    });
+    it("defaults: disruption {consolidateAfter: 0s}, its policy and budgets, expireAfter 720h", () => {
+      const disruption = poolSpec.properties.disruption;
+      assert.deepEqual(disruption.default, { consolidateAfter: "0s" });
+      assert.deepEqual(disruption.required, ["consolidateAfter"]);
+      assert.equal(disruption.properties.consolidationPolicy.default, "WhenEmptyOrUnderutilized");
+      assert.deepEqual(disruption.properties.budgets.default, [{ nodes: "10%" }]);
+      assert.equal(disruption.properties.budgets.items.properties.nodes.default, "10%");
+      assert.equal(
+        poolSpec.properties.template.properties.spec.properties.expireAfter.default,
+        "720h",
+      );
+      assert.equal(claimSpec.properties.expireAfter.default, "720h");
+    });
+    it("quantities carry resource.Quantity's pattern; NodeClaim lists are atomic", () => {
+      assert.equal(
+        poolSpec.properties.limits.additionalProperties.pattern,
+        "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$",
+      );
+      assert.equal(
+        poolSpec.properties.limits.additionalProperties["x-kubernetes-int-or-string"],
+        true,
+      );
+      for (const list of ["taints", "startupTaints", "requirements"])
+        assert.equal(claimSpec.properties[list]["x-kubernetes-list-type"], "atomic");
+    });
+  });
   describe("the EC2NodeClass CRD is Karpenter's (karpenter.k8s.aws_ec2nodeclasses.yaml)", () => {
     const file = generateCrds().find(([name]) => name === "karpenter.k8s.aws_ec2nodeclasses.yaml");
     const crd = parse(file?.[1] ?? "");

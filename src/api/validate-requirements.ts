@@ -110,8 +110,10 @@ export function requirementErrors(
 function boundErrors(requirement: NodeRequirement, at: string, karpenter: boolean): FieldError[] {
   const values = requirement.values ?? [];
   const text = values[0] ?? "";
+  // strconv.Atoi and CEL's int() take a sign: "+8" is 8 and "-0" is 0, both allowed.
+  const integer = /^[+-]?\d+$/.test(text) ? BigInt(text) : -1n;
   const valid = karpenter
-    ? values.length === 1 && /^\d+$/.test(text) && BigInt(text) <= maxInt
+    ? values.length === 1 && integer >= 0n && integer <= maxInt
     : values.length === 1 && /^-?\d+$/.test(text);
   if (valid) return [];
   return [

@@ -1664,6 +1664,15 @@ describeWithDevCluster("carpool CRDs on a real API server (issue 12 §4)", () =>
         "spec.template.spec.requirements[0].values[0]: must be no more than 63 characters",
       ],
       [
+        "bounds as CEL's int() reads them: +8 and -0 (strconv.ParseInt takes a sign)",
+        () => {
+          const object = nodePool();
+          setPath(object, "spec.template.spec.requirements[1].values", ["+8"]);
+          setPath(object, "spec.template.spec.requirements[2].values", ["-0"]);
+          return object;
+        },
+      ],
+      [
         "a static NodePool with limits.nodes and no weight",
         () => {
           const object = nodePool();
