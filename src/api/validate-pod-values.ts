@@ -7,8 +7,10 @@ import { labelSelectorErrors } from "./validate-label-selector.ts";
 /**
  * Values of a pod spec the API server refuses although they have the right type (core/v1
  * ValidatePodSpec): containers with DNS-label names, unique, at least one; requests and limits
- * not negative, a request not above its limit; label selectors it can parse. Messages follow
- * the API server's (`Invalid value: "-1": must be greater than or equal to 0`).
+ * not negative, a request not above its limit; label selectors it can parse. Messages follow the
+ * API server's (`Invalid value: "-1": must be greater than or equal to 0`). The image the API
+ * server also requires is not: a plan needs none, and sketches of pods (the plan contract's
+ * examples, library callers) leave it out.
  */
 export function podValueErrors(spec: PodSpec, path: string): FieldError[] {
   const errors: FieldError[] = [];

@@ -168,14 +168,36 @@ export type Validation =
  */
 export function validateObject(object: unknown): Validation {
   if (typeof object !== "object" || object === null || Array.isArray(object)) {
+    const found =
+      object === null ? "null" : Array.isArray(object) ? "a list" : `a ${typeof object}`;
     return {
       ok: false,
       unknownKind: false,
-      errors: [{ path: "", message: "must be an object" }],
+      errors: [
+        {
+          path: "",
+          message: `must be a Kubernetes object (a map with apiVersion, kind, metadata), not ${found}`,
+        },
+      ],
       unknownFields: [],
     };
   }
   const { apiVersion, kind } = object as { apiVersion?: unknown; kind?: unknown };
+  // Without both, the decoder cannot tell what the object is (apimachinery: "Object 'Kind' is
+  // missing"): an error, not an unknown kind to skip.
+  if (
+    typeof kind !== "string" ||
+    typeof apiVersion !== "string" ||
+    kind === "" ||
+    apiVersion === ""
+  ) {
+    const errors: FieldError[] = [];
+    if (typeof apiVersion !== "string" || apiVersion === "")
+      errors.push({ path: "apiVersion", message: "Object 'apiVersion' is missing" });
+    if (typeof kind !== "string" || kind === "")
+      errors.push({ path: "kind", message: "Object 'Kind' is missing" });
+    return { ok: false, unknownKind: false, errors, unknownFields: [] };
+  }
   const rules = kinds[`${String(apiVersion)}/${String(kind)}`];
   if (rules === undefined) {
     return {
