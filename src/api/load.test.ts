@@ -1,16 +1,21 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { formatLoadError, loadManifests } from "./load.ts";
+import { maxManifestBytes } from "./load-files.ts";
+import { maxPlannedPods } from "./load-limits.ts";
 
 const pod = (name: string, extra = "") =>
   `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec: {containers: [{name: c}]${extra}}\n`;
 
-function directory(files: Record<string, string>): string {
+function directory(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), "carpool-load-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return dir;
 }
 
@@ -99,5 +104,154 @@ describe("loadManifests", () => {
       budgets: [{ nodes: "10%" }],
     });
     assert.equal(loaded.object.spec.template.spec.expireAfter, "720h");
+  });
+  it("an object without a name is an error (ValidateObjectMeta)", () => {
+    const dir = directory({
+      "p.yaml":
+        "apiVersion: v1\nkind: Pod\nmetadata: {labels: {a: b}}\nspec: {containers: [{name: c}]}\n",
+    });
+    assert.deepEqual(loadManifests([dir]).errors.map(formatLoadError), [
+      `${join(dir, "p.yaml")}: Pod/(unnamed): metadata.name: Required value: name is required`,
+    ]);
+  });
+});
+
+// kubectl apply -f DIR reads .json, .yaml and .yml files, subdirectories only with -R.
+describe("loadManifests: files and directories as kubectl reads them", () => {
+  it("subdirectories are read with recursive, else named in a note", () => {
+    const dir = directory({ "a.yaml": pod("a"), "more/b.yaml": pod("b"), "scripts/x.sh": "" });
+    const flat = loadManifests([dir]);
+    assert.deepEqual(
+      flat.objects.map((o) => o.object.metadata.name),
+      ["a"],
+    );
+    assert.deepEqual(flat.notes?.map(formatLoadError), [
+      `${join(dir, "more")}: subdirectory not read; -R (--recursive) reads subdirectories`,
+    ]);
+    const deep = loadManifests([dir], { recursive: true });
+    assert.deepEqual(
+      deep.objects.map((o) => o.object.metadata.name),
+      ["a", "b"],
+    );
+    assert.deepEqual(deep.notes, []);
+  });
+  const noObjects = /no objects found/;
+  it("an empty file is an error, not an empty cluster (kubectl: no objects passed to apply)", () => {
+    const dir = directory({ "empty.yaml": "" });
+    assert.match(
+      formatLoadError(loadManifests([join(dir, "empty.yaml")]).errors[0] as never),
+      noObjects,
+    );
+  });
+  it("a file of comments and empty documents is an error too", () => {
+    const dir = directory({ "c.yaml": "# nothing\n---\n---\n" });
+    assert.match(formatLoadError(loadManifests([dir]).errors[0] as never), noObjects);
+  });
+  it("a directory without manifest files names the extensions (kubectl: recognized file extensions)", () => {
+    const dir = directory({ "notes.txt": "x" });
+    const errors = loadManifests([dir]).errors.map(formatLoadError);
+    assert.match(
+      errors[0] ?? "",
+      /no manifest files in this directory \(recognized file extensions are \.yaml, \.yml, \.json\)/,
+    );
+  });
+  it("only kinds carpool does not read: warnings, and not the no-objects error", () => {
+    const result = loadManifests(["-"], {
+      readStdin: () => "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+    });
+    assert.deepEqual(result.errors, []);
+    assert.equal(result.warnings.length, 1);
+  });
+  it("a binary file is refused, naming it", () => {
+    const dir = directory({ "x.yaml": new Uint8Array([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x00]) });
+    assert.deepEqual(loadManifests([dir]).errors.map(formatLoadError), [
+      `${join(dir, "x.yaml")}: not a text file (binary or not UTF-8); manifests are YAML or JSON text`,
+    ]);
+  });
+  it("a file above the size limit is refused before it is read", () => {
+    const dir = directory({ "big.yaml": "#".repeat(maxManifestBytes + 1) });
+    assert.match(
+      formatLoadError(loadManifests([dir]).errors[0] as never),
+      /big\.yaml: file is 16\.0 MiB; carpool reads manifest files of at most 16 MiB/,
+    );
+  });
+  it("a garbled file gives a few syntax errors, each cut short, and a count of the rest", () => {
+    const garbled = Array.from({ length: 50 }, (_, i) => `k${i}: [${"x".repeat(500)}\n: :`).join(
+      "\n",
+    );
+    const errors = loadManifests([directory({ "g.yaml": garbled })]).errors;
+    assert.ok(errors.length <= 11, `${errors.length} errors`);
+    assert.match(errors.at(-1)?.message ?? "", /more YAML syntax errors not shown/);
+    for (const error of errors) assert.ok(error.message.length < 260, error.message);
+  });
+});
+
+describe("loadManifests: strict field validation", () => {
+  const typo =
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}], nodeSelectr: {a: b}}\n";
+  it("an unknown field is a warning by default, worded as kubectl's", () => {
+    const result = loadManifests(["-"], { readStdin: () => typo });
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.warnings.map(formatLoadError), [
+      '-: Pod/p: unknown field "spec.nodeSelectr"',
+    ]);
+  });
+  it("and an error with strict (kubectl --validate=strict)", () => {
+    const result = loadManifests(["-"], { readStdin: () => typo, strict: true });
+    assert.deepEqual(result.errors.map(formatLoadError), [
+      '-: Pod/p: unknown field "spec.nodeSelectr"',
+    ]);
+  });
+});
+
+describe("loadManifests: the same object twice", () => {
+  it("in two files: an error naming both", () => {
+    const dir = directory({ "a.yaml": pod("web"), "b.yaml": pod("web") });
+    assert.deepEqual(loadManifests([dir]).errors.map(formatLoadError), [
+      `${join(dir, "b.yaml")}: Pod/web: Pod default/web is defined twice: in document 1 here and in ${join(dir, "a.yaml")} (document 1)`,
+    ]);
+  });
+  it("in one file: an error naming both documents", () => {
+    const dir = directory({ "a.yaml": `${pod("web")}---\n${pod("web")}` });
+    assert.match(
+      formatLoadError(loadManifests([dir]).errors[0] as never),
+      /Pod default\/web is defined twice: in document 2 here and in document 1 of the same file/,
+    );
+  });
+  it("the same name in another namespace or kind is another object", () => {
+    const other =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: other}\nspec: {containers: [{name: c}]}\n";
+    const node = "apiVersion: v1\nkind: Node\nmetadata: {name: web}\n";
+    assert.deepEqual(
+      loadManifests([directory({ "a.yaml": pod("web"), "b.yaml": other, "c.yaml": node })]).errors,
+      [],
+    );
+  });
+});
+
+describe("loadManifests: the pod limit", () => {
+  const deployment = (name: string, replicas: number) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  replicas: ${replicas}\n  template: {spec: {containers: [{name: c}]}}\n`;
+  it("a Deployment above the limit is refused at spec.replicas, naming the limit", () => {
+    const result = loadManifests(["-"], { readStdin: () => deployment("huge", 1_000_000) });
+    assert.deepEqual(result.errors.map(formatLoadError), [
+      `-: Deployment/huge: spec.replicas: 1000000 is above the limit of ${maxPlannedPods} pods one carpool run plans for`,
+    ]);
+  });
+  it("workloads together above the limit: the largest is named", () => {
+    const half = maxPlannedPods / 2;
+    const result = loadManifests(["-"], {
+      readStdin: () => `${deployment("a", half)}---\n${deployment("b", half + 1)}`,
+    });
+    assert.match(
+      formatLoadError(result.errors[0] as never),
+      /Deployment\/b: spec\.replicas: the input asks for 20001 pods in all/,
+    );
+  });
+  it("at the limit is fine", () => {
+    assert.deepEqual(
+      loadManifests(["-"], { readStdin: () => deployment("a", maxPlannedPods) }).errors,
+      [],
+    );
   });
 });

@@ -38,10 +38,9 @@ export function metadataNameErrors(
   metadata: unknown,
   options: { readonly nameRule: NameRule; readonly namespaced: boolean },
 ): FieldError[] {
-  const meta = (typeof metadata === "object" && metadata !== null ? metadata : {}) as {
-    name?: unknown;
-    namespace?: unknown;
-  };
+  // Without metadata the structural check already says "metadata: is required".
+  if (typeof metadata !== "object" || metadata === null) return [];
+  const meta = metadata as { name?: unknown; namespace?: unknown };
   const errors: FieldError[] = [];
   if (meta.name === undefined || meta.name === "") {
     errors.push({ path: "metadata.name", message: "Required value: name is required" });
