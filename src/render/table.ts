@@ -1,3 +1,4 @@
+import { escapeForTerminal } from "./terminal-text.ts";
 import { plainStyle, type TextStyle } from "./text-style.ts";
 
 /**
@@ -6,9 +7,11 @@ import { plainStyle, type TextStyle } from "./text-style.ts";
  */
 export function renderTable(
   headers: readonly string[],
-  rows: readonly (readonly string[])[],
+  cellRows: readonly (readonly string[])[],
   style: TextStyle = plainStyle,
 ): string {
+  // Cells quote input (pod and node names, label values): control characters are shown escaped.
+  const rows = cellRows.map((row) => row.map(escapeForTerminal));
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
