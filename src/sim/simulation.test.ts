@@ -145,38 +145,55 @@ describe("simulation: disruption", () => {
     assert.ok(result.summary.cost.finalHourly < 0.18);
     assert.deepEqual(result.violations, []);
   });
-  it("a replacement receives the pods it was launched for (ScheduleAnyway spread scored as kube-scheduler does)", async () => {
-    // Karpenter's scheduling simulation holds ScheduleAnyway constraints as required until it must
-    // relax them, so it launches replacements in the zones the spread asks for; kube-scheduler's
-    // PodTopologySpread scores those zones highest (weight 2), so the evicted pods land there.
-    const spread = {
-      topologySpreadConstraints: [
-        {
-          maxSkew: 1,
-          topologyKey: "topology.kubernetes.io/zone",
-          whenUnsatisfiable: "ScheduleAnyway",
-          labelSelector: { matchLabels: { app: "web" } },
-        },
-      ],
-    };
-    const result = await run({
-      duration: "1h",
-      objects: [pool(), ...catalog, deployment("web", 20, "500m", spread)],
-      events: [
-        {
-          at: "20m",
-          scale: { kind: "Deployment", namespace: "default", name: "web", replicas: 9 },
-        },
-      ],
+  // Karpenter's scheduling simulation holds ScheduleAnyway constraints as required until it must
+  // relax them, so it launches replacements in the zones the spread asks for; kube-scheduler's
+  // PodTopologySpread scores those zones highest (weight 2) and LeastAllocated favours the empty
+  // replacement, so the evicted pods' successors land there: at least the pods it was planned for.
+  const spread = {
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: "topology.kubernetes.io/zone",
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: { app: "web" } },
+      },
+    ],
+  };
+  const replacementRows = [
+    { name: "zone spread, 20 → 9 half-cpu pods", replicas: [20, 9], cpu: "500m", spec: spread },
+    { name: "zone spread, 12 → 2 half-cpu pods", replicas: [12, 2], cpu: "500m", spec: spread },
+    { name: "zone spread, 7 → 2 pods of 1.5 cpu", replicas: [7, 2], cpu: "1500m", spec: spread },
+    { name: "no constraints, 7 → 1 one-cpu pods", replicas: [7, 1], cpu: "1", spec: {} },
+    { name: "no constraints, 9 → 7 pods of 1.5 cpu", replicas: [9, 7], cpu: "1500m", spec: {} },
+  ];
+  for (const row of replacementRows)
+    it(`a replacement receives the pods it was launched for: ${row.name}`, async () => {
+      const [from, to] = row.replicas as [number, number];
+      const result = await run({
+        duration: "1h",
+        // A second workload that stays, so the cluster keeps nodes the pods could also go to.
+        objects: [
+          pool(),
+          ...catalog,
+          deployment("web", from, row.cpu, row.spec),
+          deployment("api", 2, "250m"),
+        ],
+        events: [
+          {
+            at: "20m",
+            scale: { kind: "Deployment", namespace: "default", name: "web", replicas: to },
+          },
+        ],
+      });
+      const outcomes = replacementOutcomes(result);
+      assert.ok(outcomes.length >= 1, "expected a replace command");
+      for (const o of outcomes) {
+        assert.ok(o.received > 0, JSON.stringify(o));
+        assert.ok(o.received >= o.evicted - o.moved, JSON.stringify(o));
+      }
+      assert.equal(result.samples.at(-1)?.runningPods, to + 2);
+      assert.deepEqual(result.violations, []);
     });
-    const outcomes = replacementOutcomes(result);
-    assert.ok(outcomes.length >= 1, "expected a replace command");
-    for (const o of outcomes) {
-      assert.equal(o.received, o.evicted - o.moved, JSON.stringify(o));
-    }
-    assert.equal(result.samples.at(-1)?.runningPods, 9);
-    assert.deepEqual(result.violations, []);
-  });
   it("do-not-disrupt pods keep their node; consolidation waits 15 s and checks again", async () => {
     const result = await run({
       duration: "1h",
