@@ -1,7 +1,7 @@
 import type { Taint, Toleration } from "../api/pod.ts";
-import { formatResourceAmount } from "../resources/resource-list.ts";
 import type { Reason, RequirementSource } from "../scheduling/reasons.ts";
 import type { NodeRequirement } from "../scheduling/requirement.ts";
+import { formatAmount } from "./quantities.ts";
 
 /** The one place a scheduling `Reason` becomes words. */
 export function renderReason(reason: Reason): string {
@@ -170,8 +170,9 @@ function renderDomain(key: string, domain: string | undefined): string {
   return domain === undefined ? `the target's ${key} domain` : `${key}=${domain}`;
 }
 
+/** Cores and GiB as people read them; the objects themselves keep Kubernetes' exact quantities. */
 function amount(resource: string, value: number): string {
-  return formatResourceAmount(resource, value);
+  return formatAmount(resource, value);
 }
 
 function listOf(names: readonly string[]): string {
