@@ -8,7 +8,7 @@ import { catalogFromInstanceTypes } from "./catalog/user-catalog.ts";
 import { buildSnapshot, type ClusterSnapshot } from "./cluster/snapshot.ts";
 import { renderReason } from "./render/reasons.ts";
 import type { Plan } from "./solver/plan.ts";
-import { plannedClaim } from "./solver/planned-claim.ts";
+import { plannedClaims, reservationsFullReason } from "./solver/planned-claim.ts";
 import { type NodeClassObject, notReadyPools } from "./solver/pool-readiness.ts";
 import { solverInput } from "./solver/snapshot-input.ts";
 import { type Solution, solve } from "./solver/solve.ts";
@@ -121,7 +121,8 @@ export function solveSnapshot(
 
 /** The contract's Plan: reasons rendered to words, costs summed exactly in micro-dollars. */
 export function toPlan(solution: Solution): Plan {
-  const nodeClaims = solution.claims.map(plannedClaim);
+  const launches = plannedClaims(solution.claims);
+  const nodeClaims = launches.planned;
   const existingNodes = [...solution.onExisting.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, pods]) => ({ name, pods: pods.map((p) => p.key).sort() }));
@@ -134,6 +135,15 @@ export function toPlan(solution: Solution): Plan {
         reason: target.reasons.map(renderReason).join("; "),
       })),
   }));
+  for (const full of launches.full)
+    for (const pod of full.claim.pods)
+      unschedulable.push({
+        pod: pod.key,
+        reasons: [
+          { target: `NodePool/${full.claim.pool.name}`, reason: reservationsFullReason(full) },
+        ],
+      });
+  unschedulable.sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0));
   const micro = nodeClaims.reduce((sum, claim) => sum + Math.round(claim.price * 1e6), 0);
   const totalMicro = nodeClaims.reduce((sum, claim) => sum + Math.round(claim.totalPrice * 1e6), 0);
   const onExisting = existingNodes.reduce((sum, node) => sum + node.pods.length, 0);

@@ -10,6 +10,13 @@ export const OfferingSchema = Type.Object({
   capacityType: Type.String({ minLength: 1 }),
   price: Type.Number({ minimum: 0 }),
   available: Type.Optional(Type.Boolean()),
+  /**
+   * Labels of this offering alone (`topology.k8s.aws/zone-id`; for `capacityType: reserved`,
+   * `karpenter.k8s.aws/capacity-reservation-id`, `-type`, `-interruptible`).
+   */
+  labels: Type.Optional(Type.Record(Type.String(), Type.String())),
+  /** Reserved capacity: how many more instances the reservation can launch. */
+  reservationCapacity: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 
 export const InstanceTypeObjectSchema = Type.Object({

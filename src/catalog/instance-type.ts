@@ -1,4 +1,4 @@
-import { CapacityTypes } from "../api/wellknown.ts";
+import { CapacityTypes, Labels } from "../api/wellknown.ts";
 import type { Resources } from "../resources/resource-list.ts";
 
 /** Where and how an instance type can be bought. */
@@ -54,6 +54,31 @@ export function withExtras(
     price: instance + extras.total,
     priceParts: { instance, volumes: extras.volumes, publicIPv4: extras.publicIPv4 },
   };
+}
+
+/**
+ * Label keys that differ between a type's offerings (Offering.labels), beside zone and capacity
+ * type: the AWS zone ID and the capacity reservation a reserved offering launches into.
+ */
+export const OfferingLabelKeys: readonly string[] = [
+  Labels.awsZoneID,
+  Labels.awsCapacityReservationID,
+  Labels.awsCapacityReservationType,
+  Labels.awsCapacityReservationInterruptible,
+];
+
+/** The value an offering gives a label: zone and capacity type, or one of its own labels. */
+export function offeringLabel(offering: Offering, key: string): string | undefined {
+  if (key === Labels.zone) return offering.zone;
+  if (key === Labels.capacityType) return offering.capacityType;
+  return offering.labels?.[key];
+}
+
+/** Which reservation a reserved offering draws on, for counting what a plan takes of it. */
+export function reservationKey(type: string, offering: Offering): string | undefined {
+  if (offering.reservationCapacity === undefined) return undefined;
+  const id = offering.labels?.[Labels.awsCapacityReservationID];
+  return id ?? `${type}/${offering.zone}/${offering.capacityType}`;
 }
 
 export interface InstanceType {

@@ -39,6 +39,10 @@ export function catalogFromInstanceTypes(objects: readonly InstanceTypeObject[])
           capacityType: offering.capacityType,
           price: offering.price,
           available: offering.available ?? true,
+          ...(offering.labels && { labels: offering.labels }),
+          ...(offering.reservationCapacity !== undefined && {
+            reservationCapacity: offering.reservationCapacity,
+          }),
         }))
         .sort(compareOfferings),
     });

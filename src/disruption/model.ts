@@ -13,7 +13,7 @@ import type { Reason } from "../scheduling/reasons.ts";
 import { Requirements } from "../scheduling/requirements.ts";
 import { resourcesOf } from "../solver/existing-capacity.ts";
 import type { PlannedNodeClaim } from "../solver/plan.ts";
-import { plannedClaim } from "../solver/planned-claim.ts";
+import { plannedClaims } from "../solver/planned-claim.ts";
 import { typeRequirements } from "../solver/pool-template.ts";
 import { solverInput } from "../solver/snapshot-input.ts";
 import { type Solution, type SolverInput, solve } from "../solver/solve.ts";
@@ -151,13 +151,19 @@ export class ClusterModel {
     const moves = new Map<string, string>();
     for (const [target, pods] of solution.onExisting)
       for (const p of pods) moves.set(p.key, target);
+    const launches = plannedClaims(solution.claims);
     return {
       moves,
-      replacements: solution.claims.map(plannedClaim),
-      replacementPrices: solution.claims.map((claim) =>
+      replacements: launches.planned,
+      replacementPrices: launches.launched.map((claim) =>
         claim.options.map((option, i) => ({ type: option.type.name, price: claim.prices[i] ?? 0 })),
       ),
-      unschedulable: unschedulableOf(solution),
+      unschedulable: [
+        ...unschedulableOf(solution),
+        ...launches.full.flatMap((full) =>
+          full.claim.pods.map((pod) => ({ pod: pod.key, reasons: [] })),
+        ),
+      ],
     };
   }
 

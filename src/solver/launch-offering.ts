@@ -20,10 +20,13 @@ export interface LaunchOffering {
  * the prices), then the cheapest allowed offering of that capacity type over all the claim's
  * options, ties to the earlier option (options come cheapest first).
  */
-export function launchOffering(claim: NewClaim): LaunchOffering | undefined {
+export function launchOffering(
+  claim: NewClaim,
+  exhausted: (type: string, offering: Offering) => boolean = () => false,
+): LaunchOffering | undefined {
   let best: LaunchOffering | undefined;
   for (const option of claim.options) {
-    const offering = firstInLaunchOrder(option, claim);
+    const offering = firstInLaunchOrder(option, claim, exhausted);
     if (offering === undefined) continue;
     if (best === undefined || launchesBefore(offering, best.offering)) best = { option, offering };
   }
@@ -31,10 +34,15 @@ export function launchOffering(claim: NewClaim): LaunchOffering | undefined {
 }
 
 /** An option's allowed offering that launches first: its best capacity type's cheapest. */
-function firstInLaunchOrder(option: CandidateType, claim: NewClaim): Offering | undefined {
+function firstInLaunchOrder(
+  option: CandidateType,
+  claim: NewClaim,
+  exhausted: (type: string, offering: Offering) => boolean,
+): Offering | undefined {
   let first: Offering | undefined;
   for (const offering of option.offerings) {
     if (!offeringAllowed(offering, claim.requirements)) continue;
+    if (exhausted(option.type.name, offering)) continue;
     if (first === undefined || compareLaunchOrder(offering, first) < 0) first = offering;
   }
   return first;

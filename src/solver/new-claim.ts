@@ -9,7 +9,7 @@ import { fitsResources, resourceFit } from "../scheduling/resource-fit.ts";
 import type { TopologyNode } from "../scheduling/topology-index.ts";
 import type { PendingPod } from "./pending-pod.ts";
 import { limitAmount, limitCapacity } from "./pool-limits.ts";
-import type { CandidateType, PoolTemplate } from "./pool-template.ts";
+import { type CandidateType, offeringAllowed, type PoolTemplate } from "./pool-template.ts";
 
 /** A node the solver is planning: the pods on it so far and the instance types that still fit them. */
 export interface NewClaim {
@@ -198,13 +198,9 @@ export function hasMinValues(requirements: Requirements): boolean {
   return false;
 }
 
-/** Whether an offering's zone and capacity type are allowed, with the two lookups done once. */
+/** Whether an offering is allowed by the requirements (pool-template.ts offeringAllowed). */
 function offeringFilter(requirements: Requirements): (offering: Offering) => boolean {
-  const zone = requirements.get(Labels.zone);
-  const capacityType = requirements.get(Labels.capacityType);
-  return (offering) =>
-    (zone === undefined || zone.has(offering.zone)) &&
-    (capacityType === undefined || capacityType.has(offering.capacityType));
+  return (offering) => offeringAllowed(offering, requirements);
 }
 
 function withinLimits(capacity: Resources, room: Resources): boolean {

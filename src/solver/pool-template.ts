@@ -2,7 +2,12 @@ import type { NodePool } from "../api/nodepool.ts";
 import type { Pod, Taint } from "../api/pod.ts";
 import { Labels } from "../api/wellknown.ts";
 import { declaredLabelKeys, wellKnownLabelKeys } from "../catalog/catalog-label-keys.ts";
-import { type InstanceType, type Offering, withExtras } from "../catalog/instance-type.ts";
+import {
+  type InstanceType,
+  type Offering,
+  OfferingLabelKeys,
+  withExtras,
+} from "../catalog/instance-type.ts";
 import type { NodeExtrasOf } from "../catalog/node-class-extras.ts";
 import { type NodeExtras, NoExtras } from "../catalog/node-cost.ts";
 import { addResources, parseResources, type Resources } from "../resources/resource-list.ts";
@@ -216,6 +221,15 @@ function computeTypeRequirements(
 ): Requirements {
   const zones = [...new Set(type.offerings.map((offering) => offering.zone))];
   const capacityTypes = [...new Set(type.offerings.map((offering) => offering.capacityType))];
+  // Karpenter's union rule: a key some offering carries is on the type with every offering's value.
+  const offeringKeys = OfferingLabelKeys.flatMap((key) => {
+    const values = [
+      ...new Set(
+        type.offerings.flatMap((o) => (o.labels?.[key] === undefined ? [] : [o.labels[key]])),
+      ),
+    ];
+    return values.length === 0 ? [] : [{ key, operator: "In" as const, values }];
+  });
   const absent = [...declaredKeys]
     .filter((key) => !(key in type.labels))
     .map((key) => ({ key, operator: "DoesNotExist" as const }));
@@ -223,19 +237,31 @@ function computeTypeRequirements(
     Requirements.from([
       { key: Labels.zone, operator: "In", values: zones },
       { key: Labels.capacityType, operator: "In", values: capacityTypes },
+      ...offeringKeys,
       ...absent,
     ]),
   );
 }
 
-/** Is the offering's zone and capacity type allowed by the requirements? */
+/**
+ * Is the offering allowed by the requirements: its zone, capacity type and labels of its own? An
+ * offering without one of the offering label keys allows only requirements that allow its absence
+ * (NotIn, DoesNotExist), as Karpenter's offerings declare DoesNotExist.
+ */
 export function offeringAllowed(offering: Offering, requirements: Requirements): boolean {
   const zone = requirements.get(Labels.zone);
   const capacityType = requirements.get(Labels.capacityType);
-  return (
-    (zone === undefined || zone.has(offering.zone)) &&
-    (capacityType === undefined || capacityType.has(offering.capacityType))
-  );
+  if (zone !== undefined && !zone.has(offering.zone)) return false;
+  if (capacityType !== undefined && !capacityType.has(offering.capacityType)) return false;
+  for (const key of OfferingLabelKeys) {
+    const requirement = requirements.get(key);
+    if (requirement === undefined) continue;
+    const value = offering.labels?.[key];
+    if (value === undefined) {
+      if (requirement.operator !== "NotIn" && requirement.operator !== "DoesNotExist") return false;
+    } else if (!requirement.has(value)) return false;
+  }
+  return true;
 }
 
 /**

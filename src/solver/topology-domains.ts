@@ -1,5 +1,6 @@
 import type { Pod } from "../api/pod.ts";
 import { Labels } from "../api/wellknown.ts";
+import { OfferingLabelKeys, offeringLabel } from "../catalog/instance-type.ts";
 import type { Requirements } from "../scheduling/requirements.ts";
 import { type CandidateType, offeringAllowed } from "./pool-template.ts";
 
@@ -67,12 +68,12 @@ function computeCandidates(
   requirements: Requirements,
 ): string[] {
   const requirement = requirements.get(key);
-  if (key === Labels.zone || key === Labels.capacityType) {
+  if (key === Labels.zone || key === Labels.capacityType || OfferingLabelKeys.includes(key)) {
     const cheapest = new Map<string, number>();
     for (const candidate of candidates) {
       for (const offering of candidate.offerings) {
-        const value = key === Labels.zone ? offering.zone : offering.capacityType;
-        if (!offeringAllowed(offering, requirements)) continue;
+        const value = offeringLabel(offering, key);
+        if (value === undefined || !offeringAllowed(offering, requirements)) continue;
         const price = cheapest.get(value);
         if (price === undefined || offering.price < price) cheapest.set(value, offering.price);
       }
