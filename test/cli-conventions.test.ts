@@ -266,11 +266,25 @@ describe("carpool completion", () => {
     const result = spawnSync("zsh", ["-n", file], { encoding: "utf8" });
     assert.equal(result.status, 0, result.stderr);
     assert.match(readFileSync(file, "utf8"), /^#compdef carpool\n/);
+    const registered = spawnSync(
+      "zsh",
+      ["-c", `autoload -U compinit; compinit -u; source "${file}"; print -r -- $_comps[carpool]`],
+      { encoding: "utf8" },
+    );
+    assert.equal(registered.stdout, "_carpool\n", registered.stderr);
   });
   it("fish: the script parses (fish -n)", { skip: hasCommand("fish") ? false : "no fish" }, () => {
     const file = script("fish");
     const result = spawnSync("fish", ["--no-execute", file], { encoding: "utf8" });
     assert.equal(result.status, 0, result.stderr);
-    assert.match(readFileSync(file, "utf8"), /-l fail-unschedulable/);
+    const complete = (line: string) =>
+      spawnSync("fish", ["-c", `source "${file}"; complete -C "${line}"`], { encoding: "utf8" })
+        .stdout.trim()
+        .split("\n")
+        .map((candidate) => candidate.split("\t")[0]);
+    assert.deepEqual(complete("carpool pl"), ["plan"]);
+    assert.deepEqual(complete("carpool plan -o "), ["json", "name", "table", "wide", "yaml"]);
+    assert.deepEqual(complete("carpool completion "), ["bash", "fish", "zsh"]);
+    assert.ok(complete("carpool plan --fa").includes("--fail-unschedulable"));
   });
 });
