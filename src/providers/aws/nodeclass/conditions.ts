@@ -6,6 +6,7 @@ export const ConditionTypes = {
   securityGroupsReady: "SecurityGroupsReady",
   amisReady: "AMIsReady",
   instanceProfileReady: "InstanceProfileReady",
+  capacityReservationsReady: "CapacityReservationsReady",
   validationSucceeded: "ValidationSucceeded",
   ready: "Ready",
 } as const;

@@ -29,6 +29,32 @@ const world = () => ({
       },
     ],
     groups: [{ id: "sg-1", name: "nodes", tags: { "karpenter.sh/discovery": "c1" } }],
+    reservations: [
+      {
+        id: "cr-b",
+        instanceType: "m5.large",
+        zone: "us-west-2b",
+        available: 2,
+        tags: { team: "a" },
+        type: "capacity-block",
+        end: "2026-05-01T06:00:00Z",
+      },
+      {
+        id: "cr-a",
+        instanceType: "m5.large",
+        zone: "us-west-2a",
+        available: 1,
+        tags: { team: "a" },
+      },
+      {
+        id: "cr-x",
+        instanceType: "m5.large",
+        zone: "us-west-2a",
+        available: 1,
+        tags: { team: "a" },
+        criteria: "some-new-kind",
+      },
+    ],
     images: [
       {
         id: "ami-std",
@@ -130,6 +156,7 @@ describe("EC2NodeClassController (karpenter-provider-aws pkg/controllers/nodecla
       SecurityGroupsReady: "True SecurityGroupsReady",
       AMIsReady: "True AMIsReady",
       InstanceProfileReady: "True InstanceProfileReady",
+      CapacityReservationsReady: "True CapacityReservationsReady",
       ValidationSucceeded: "True ValidationSucceeded",
       Ready: "True Ready",
     });
@@ -323,5 +350,82 @@ describe("EC2NodeClassController (karpenter-provider-aws pkg/controllers/nodecla
         (e) => e.kind === "InstanceProfileDeletionFailed" && /AccessDenied/.test(e.message),
       ),
     );
+  });
+
+  describe("capacity reservations (controllers/nodeclass/capacityreservation.go)", () => {
+    it("the selected reservations go into status by ID; CapacityReservationsReady True; one EC2 cannot be read is left out", async () => {
+      const t = await setUp({ capacityReservationSelectorTerms: [{ tags: { team: "a" } }] });
+      await t.controller.reconcile();
+      const nc = await t.read();
+      assert.deepEqual(nc.status.capacityReservations, [
+        {
+          availabilityZone: "us-west-2a",
+          id: "cr-a",
+          instanceMatchCriteria: "targeted",
+          instanceType: "m5.large",
+          ownerID: "111122223333",
+          reservationType: "default",
+          state: "active",
+        },
+        {
+          availabilityZone: "us-west-2b",
+          endTime: "2026-05-01T06:00:00.000Z",
+          id: "cr-b",
+          instanceMatchCriteria: "targeted",
+          instanceType: "m5.large",
+          ownerID: "111122223333",
+          reservationType: "capacity-block",
+          state: "active",
+        },
+      ]);
+      assert.equal(
+        (await t.conditions()).CapacityReservationsReady,
+        "True CapacityReservationsReady",
+      );
+      assert.equal((await t.conditions()).Ready, "True Ready");
+    });
+
+    it("a capacity block 40 minutes from its end turns expiring on a later pass", async () => {
+      const t = await setUp({ capacityReservationSelectorTerms: [{ id: "cr-b" }] });
+      await t.controller.reconcile();
+      t.clock.advance((5 * 60 + 21) * 60_000);
+      await t.controller.reconcile();
+      const [block] = (await t.read()).status.capacityReservations as { state: string }[];
+      assert.equal(block?.state, "expiring");
+    });
+
+    it("nothing selected is still True, with the list cleared (Karpenter sets it True and nil)", async () => {
+      const t = await setUp({ capacityReservationSelectorTerms: [{ tags: { team: "a" } }] });
+      await t.controller.reconcile();
+      const nc = await t.read();
+      await t.store.update({
+        ...nc,
+        spec: { ...nc.spec, capacityReservationSelectorTerms: [{ tags: { team: "none" } }] },
+      } as EC2NodeClass);
+      t.clock.advance(61_000);
+      await t.controller.reconcile();
+      assert.equal((await t.read()).status.capacityReservations, undefined);
+      assert.equal(
+        (await t.conditions()).CapacityReservationsReady,
+        "True CapacityReservationsReady",
+      );
+    });
+
+    it("a failed DescribeCapacityReservations is False with its code; the previous list is kept", async () => {
+      const t = await setUp({ capacityReservationSelectorTerms: [{ id: "cr-a" }] });
+      await t.controller.reconcile();
+      t.aws.ec2.handlers.DescribeCapacityReservationsCommand = () => {
+        throw awsError("UnauthorizedOperation", "not allowed", 403);
+      };
+      t.clock.advance(61_000);
+      await t.controller.reconcile();
+      const got = await t.conditions();
+      assert.equal(got.CapacityReservationsReady, "False UnauthorizedOperation");
+      assert.equal(got.Ready, "False UnhealthyDependents");
+      assert.deepEqual(
+        ((await t.read()).status.capacityReservations as { id: string }[]).map((r) => r.id),
+        ["cr-a"],
+      );
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { CapacityReservationStatus } from "../../../api/ec2nodeclass.ts";
 import { ec2NodeClassErrors } from "../../../api/ec2nodeclass-rules.ts";
 import type { EC2NodeClass } from "../../../api/nodeclass.ts";
 import type { Clock } from "../../../ports/clock.ts";
@@ -5,6 +6,11 @@ import type { ClusterStore } from "../../../ports/cluster-store.ts";
 import type { EventRecorder } from "../../../ports/event-recorder.ts";
 import type { SdkClient } from "../catalog-source.ts";
 import { AmiResolver, AmiSelectorError } from "./amis.ts";
+import {
+  CapacityReservations,
+  reservationStatus,
+  reservationTerms,
+} from "./capacity-reservations.ts";
 import {
   type ConditionState,
   ConditionTypes,
@@ -53,6 +59,11 @@ export interface EC2NodeClassControllerOptions {
    * it, before the finalizer goes; a failure keeps the finalizer and is told in an Event.
    */
   readonly onFinalize?: (nodeClassName: string) => Promise<void>;
+  /**
+   * The capacity reservations provider shared with the instance types and the launch path (they
+   * read its counts); the controller makes its own when none is given.
+   */
+  readonly capacityReservations?: CapacityReservations;
 }
 
 /** What `status` holds once resolved; the fields Karpenter's launch path reads. */
@@ -61,13 +72,14 @@ export interface ResolvedStatus {
   securityGroups?: { id: string; name: string }[];
   amis?: { id: string; name: string; requirements: unknown[]; deprecated?: boolean }[];
   instanceProfile?: string;
+  capacityReservations?: CapacityReservationStatus[];
   conditions?: StampedCondition[];
 }
 
 /**
  * The EC2NodeClass controller (Karpenter's pkg/controllers/nodeclass): resolves each class's
- * subnets, security groups, AMIs and instance profile into `status`, with a condition per part,
- * ValidationSucceeded and Ready; stamps the drift hash annotation and the termination finalizer;
+ * subnets, security groups, AMIs, instance profile and capacity reservations into `status`, with a
+ * condition per part, ValidationSucceeded and Ready; stamps the drift hash annotation and the termination finalizer;
  * on deletion waits until no NodeClaim uses the class, then deletes the instance profile it made.
  * A bad spec or an AWS error becomes a False condition and an Event, never an exception.
  */
@@ -78,6 +90,7 @@ export class EC2NodeClassController {
   readonly #profiles: InstanceProfiles;
   readonly #subnets: TtlCache<ResolvedSubnet[]>;
   readonly #securityGroups: TtlCache<ResolvedSecurityGroup[]>;
+  readonly #reservations: CapacityReservations;
   /** The claims each deleting class last waited on, so the Event is told once per change. */
   readonly #waitingOn = new Map<string, string>();
 
@@ -87,6 +100,8 @@ export class EC2NodeClassController {
     this.#profiles = new InstanceProfiles(options);
     this.#subnets = new TtlCache(options.clock, CacheTtl.default);
     this.#securityGroups = new TtlCache(options.clock, CacheTtl.default);
+    this.#reservations =
+      options.capacityReservations ?? new CapacityReservations(options.ec2, options.clock);
   }
 
   async reconcile(): Promise<void> {
@@ -158,7 +173,19 @@ export class EC2NodeClassController {
     const profile = await this.#instanceProfile(nodeClass, spec);
     if (profile.name !== undefined) status.instanceProfile = profile.name;
 
-    const dependents = [subnets.condition, groups.condition, amis.condition, profile.condition];
+    const reservations = await this.#capacityReservations(nodeClass);
+    if (reservations.value !== undefined) {
+      if (reservations.value.length > 0) status.capacityReservations = reservations.value;
+      else delete status.capacityReservations;
+    }
+
+    const dependents = [
+      subnets.condition,
+      groups.condition,
+      amis.condition,
+      profile.condition,
+      reservations.condition,
+    ];
     const validation = validationCondition(errors, dependents);
     const conditions = [...dependents, validation, readyCondition([...dependents, validation])];
     await this.#write(nodeClass, status, conditions);
@@ -182,6 +209,37 @@ export class EC2NodeClassController {
         error,
         `${type.replace(/Ready$/, "")}ResolutionFailed`,
       );
+      return { condition: conditionFalse(type, reason, message) };
+    }
+  }
+
+  /**
+   * Karpenter's capacity reservation reconciler: the selected reservations, ordered by ID, into
+   * status; none selected (or no terms) is True with the list cleared; an entry EC2 describes in
+   * a way Karpenter does not read (a new match criteria or reservation type) is left out and
+   * logged; a failed call is False with its code, the previous list kept.
+   */
+  async #capacityReservations(
+    nodeClass: EC2NodeClass,
+  ): Promise<{ value?: CapacityReservationStatus[]; condition: ConditionState }> {
+    const type = ConditionTypes.capacityReservationsReady;
+    try {
+      const found = await this.#reservations.list(reservationTerms(nodeClass));
+      const now = this.#o.clock.now();
+      const value: CapacityReservationStatus[] = [];
+      for (const reading of found
+        .map((r) => reservationStatus(r, now))
+        .sort((a, b) => compareIds(a.ok ? a.status.id : a.id, b.ok ? b.status.id : b.id))) {
+        if (reading.ok) value.push(reading.status);
+        else
+          this.#o.log?.warn(
+            { kind: "EC2NodeClass", name: nodeClass.metadata.name, id: reading.id },
+            `skipped capacity reservation: ${reading.problem}`,
+          );
+      }
+      return { value, condition: conditionTrue(type) };
+    } catch (error) {
+      const { reason, message } = errorReason(error, "CapacityReservationResolutionFailed");
       return { condition: conditionFalse(type, reason, message) };
     }
   }
@@ -286,6 +344,14 @@ export class EC2NodeClassController {
         { ...fields, securityGroups: status.securityGroups?.map((g) => g.id) },
         "discovered security groups",
       );
+    if (
+      JSON.stringify(was.capacityReservations?.map((r) => r.id)) !==
+      JSON.stringify(status.capacityReservations?.map((r) => r.id))
+    )
+      this.#o.log?.info(
+        { ...fields, ids: status.capacityReservations?.map((r) => r.id) ?? [] },
+        "discovered capacity reservations",
+      );
     if (JSON.stringify(was.amis) !== JSON.stringify(status.amis))
       this.#o.log?.info(
         { ...fields, ids: [...new Set(status.amis?.map((a) => a.id))] },
@@ -388,4 +454,8 @@ function validationCondition(
       "Awaiting AMI, Instance Profile, Security Group, and Subnet resolution",
     );
   return conditionTrue(type);
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

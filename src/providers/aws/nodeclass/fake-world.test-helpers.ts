@@ -21,6 +21,20 @@ export interface FakeImage extends Tagged {
   readonly owner?: string;
 }
 
+/** A capacity reservation as DescribeCapacityReservations describes it (the fields carpool reads). */
+export interface FakeReservation extends Tagged {
+  readonly id: string;
+  readonly instanceType: string;
+  readonly zone: string;
+  readonly owner?: string;
+  readonly criteria?: string;
+  readonly type?: string;
+  readonly state?: string;
+  readonly available: number;
+  readonly end?: string;
+  readonly interruptible?: boolean;
+}
+
 type Filter = { Name: string; Values: string[] };
 
 /** Whether a resource passes EC2 filters: each filter ANDed, a filter's values ORed. */
@@ -48,8 +62,43 @@ export function fakeEc2(world: {
   subnets?: FakeSubnet[];
   groups?: FakeGroup[];
   images?: FakeImage[];
+  reservations?: FakeReservation[];
 }): ScriptedClient {
   return new ScriptedClient({
+    DescribeCapacityReservationsCommand: (input) => {
+      const ids = input.CapacityReservationIds as string[] | undefined;
+      const all = world.reservations ?? [];
+      for (const id of ids ?? [])
+        if (!all.some((r) => r.id === id))
+          throw awsError(
+            "InvalidCapacityReservationId.NotFound",
+            `The capacity reservation ID '${id}' does not exist`,
+          );
+      return {
+        CapacityReservations: all
+          .filter((r) => ids === undefined || ids.includes(r.id))
+          .filter((r) =>
+            matches(r, input.Filters as Filter[], {
+              state: r.state ?? "active",
+              "owner-id": r.owner ?? "111122223333",
+              "instance-match-criteria": r.criteria ?? "targeted",
+            }),
+          )
+          .map((r) => ({
+            CapacityReservationId: r.id,
+            InstanceType: r.instanceType,
+            AvailabilityZone: r.zone,
+            OwnerId: r.owner ?? "111122223333",
+            InstanceMatchCriteria: r.criteria ?? "targeted",
+            State: r.state ?? "active",
+            AvailableInstanceCount: r.available,
+            ...(r.type !== undefined && { ReservationType: r.type }),
+            ...(r.end !== undefined && { EndDate: new Date(r.end) }),
+            ...(r.interruptible !== undefined && { Interruptible: r.interruptible }),
+            Tags: tagList(r.tags),
+          })),
+      };
+    },
     DescribeSubnetsCommand: (input) => ({
       Subnets: (world.subnets ?? [])
         .filter((s) => matches(s, input.Filters as Filter[], { "subnet-id": s.id }))
