@@ -25,6 +25,8 @@ describe("requirementErrors: integer bounds on Karpenter objects", () => {
     ["Gte with one integer is valid", req(cpu, "Gte", "4"), []],
     ["Lte with one integer is valid", req(cpu, "Lte", "64"), []],
     ["Gte 0 is valid (>= 0)", req(cpu, "Gte", "0"), []],
+    ["a sign is allowed: Atoi and CEL's int() read +8 as 8", req(cpu, "Lte", "+8"), []],
+    ["-0 is 0, not negative", req(cpu, "Gt", "-0"), []],
     ["Gte needs a value", req(cpu, "Gte"), [single("Gte")]],
     ["Lte takes exactly one value", req(cpu, "Lte", "4", "8"), [single("Lte")]],
     ["Gte refuses a negative integer", req(cpu, "Gte", "-1"), [single("Gte")]],

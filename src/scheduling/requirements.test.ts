@@ -130,7 +130,7 @@ describe("Requirements.compatible: node side against pod side", () => {
     req("team", "In", "a", "b"),
     req("kubernetes.io/arch", "In", "amd64"),
   ]);
-  const rows: [string, NodeSelectorRequirement[], string[]][] = [
+  const rows: [string, NodeRequirement[], string[]][] = [
     ["a value the pool offers is compatible", [req("team", "In", "a")], []],
     [
       "a value the pool does not offer conflicts",
