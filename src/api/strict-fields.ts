@@ -41,15 +41,17 @@ function walk(
         const [valueSchema] = Object.values(schema.patternProperties ?? {}) as TSchema[];
         if (valueSchema === undefined) return;
         for (const [key, item] of Object.entries(value))
-          walk(valueSchema, item, `${path}[${key}]`, unread, found);
+          if (hasFields(item)) walk(valueSchema, item, `${path}[${key}]`, unread, found);
       }
       return;
     case "Array":
       if (Array.isArray(value))
         for (const [i, item] of value.entries())
-          walk(schema.items as TSchema, item, `${path}[${i}]`, unread, found);
+          if (hasFields(item)) walk(schema.items as TSchema, item, `${path}[${i}]`, unread, found);
       return;
     case "Union": {
+      // A scalar has no fields; most unions are of literals (an operator, an effect).
+      if (typeof value !== "object" || value === null) return;
       const members = schema.anyOf as TSchema[];
       const objects = members.filter((member) => member[Kind] === "Object");
       // Alternative object shapes (one selector term or another): a field of any of them is known.
@@ -85,11 +87,16 @@ function walkObject(
   // An object with its own additionalProperties schema is a map with fixed keys besides.
   const rest =
     typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
+  for (const key in value) {
+    const item = value[key];
     const property = properties[key];
-    if (property !== undefined) walk(property, item, at, unread, found);
-    else if (rest !== undefined) walk(rest as TSchema, item, at, unread, found);
+    // Scalars hold no fields: only known fields with objects or lists below are walked into.
+    if (property !== undefined) {
+      if (hasFields(item)) walk(property, item, join(path, key), unread, found);
+      continue;
+    }
+    const at = join(path, key);
+    if (rest !== undefined) walk(rest as TSchema, item, at, unread, found);
     else if (schema.additionalProperties === true || schema["x-kubernetes-preserve-unknown-fields"])
       continue;
     else if (!unreadHere?.has(key)) found.push(at);
@@ -100,6 +107,14 @@ function mergedObject(members: readonly TSchema[]): TSchema {
   const properties: Record<string, TSchema> = {};
   for (const member of members) Object.assign(properties, member.properties ?? {});
   return { [Kind]: "Object", type: "object", properties } as unknown as TSchema;
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+function hasFields(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

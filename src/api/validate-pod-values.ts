@@ -1,4 +1,4 @@
-import { compareQuantity, type Quantity, tryParseQuantity } from "../resources/quantity.ts";
+import { compareQuantity, tryParseQuantity } from "../resources/quantity.ts";
 import type { FieldError } from "./field-errors.ts";
 import { nameProblems } from "./names.ts";
 import type { Container, PodAffinityTerm, PodSpec } from "./pod.ts";
@@ -53,42 +53,37 @@ function containerNameErrors(container: Container, names: Set<string>, path: str
 
 function resourceValueErrors(container: Container, path: string): FieldError[] {
   const errors: FieldError[] = [];
-  const requests = parsedList(container.resources?.requests);
-  const limits = parsedList(container.resources?.limits);
+  const requests = container.resources?.requests ?? {};
+  const limits = container.resources?.limits ?? {};
   for (const [list, field] of [
     [requests, "requests"],
     [limits, "limits"],
   ] as const) {
-    for (const [resource, { text, quantity }] of list)
-      if (quantity.nano < 0n)
+    for (const [resource, text] of Object.entries(list)) {
+      // Only a value written with a minus can be negative: the rest need no parsing here.
+      if (!String(text).trimStart().startsWith("-")) continue;
+      const parsed = tryParseQuantity(text);
+      if (parsed.ok && parsed.quantity.nano < 0n)
         errors.push({
           path: `${path}.${field}.${resource}`,
-          message: `Invalid value: ${JSON.stringify(text)}: must be greater than or equal to 0`,
+          message: `Invalid value: ${JSON.stringify(String(text))}: must be greater than or equal to 0`,
         });
+    }
   }
   // ValidateResourceRequirements: a request above its limit is refused, as the kubelet could
   // never honour it.
-  for (const [resource, request] of requests) {
-    const limit = limits.get(resource);
-    if (limit !== undefined && compareQuantity(request.quantity, limit.quantity) > 0)
+  for (const [resource, requestText] of Object.entries(requests)) {
+    const limitText = limits[resource];
+    if (limitText === undefined) continue;
+    const request = tryParseQuantity(requestText);
+    const limit = tryParseQuantity(limitText);
+    if (request.ok && limit.ok && compareQuantity(request.quantity, limit.quantity) > 0)
       errors.push({
         path: `${path}.requests.${resource}`,
-        message: `Invalid value: ${JSON.stringify(request.text)}: must be less than or equal to ${resource} limit of ${limit.text}`,
+        message: `Invalid value: ${JSON.stringify(String(requestText))}: must be less than or equal to ${resource} limit of ${String(limitText)}`,
       });
   }
   return errors;
-}
-
-/** The parseable quantities of a resource list; unparseable ones are reported by the kind rules. */
-function parsedList(
-  list: Readonly<Record<string, string | number>> | undefined,
-): Map<string, { text: string; quantity: Quantity }> {
-  const parsed = new Map<string, { text: string; quantity: Quantity }>();
-  for (const [resource, text] of Object.entries(list ?? {})) {
-    const result = tryParseQuantity(text);
-    if (result.ok) parsed.set(resource, { text: String(text), quantity: result.quantity });
-  }
-  return parsed;
 }
 
 function affinitySelectorErrors(spec: PodSpec, path: string): FieldError[] {
