@@ -1,5 +1,12 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { ObjectMetaSchema, ResourceListSchema } from "./meta.ts";
+import { ObjectMetaSchema } from "./meta.ts";
+import { QuantityPattern } from "./nodeclaim.ts";
+
+/** Quantities, with resource.Quantity's pattern for the CRD to check (carpool parses them apart). */
+const QuantitiesSchema = Type.Record(
+  Type.String(),
+  Type.Union([Type.String(), Type.Number()], { pattern: QuantityPattern }),
+);
 
 /**
  * carpool.dev/v1alpha1 InstanceType: one entry of a user's catalog (see the plan contract). A k3s
@@ -24,8 +31,8 @@ export const InstanceTypeObjectSchema = Type.Object({
   kind: Type.Literal("InstanceType"),
   metadata: ObjectMetaSchema,
   spec: Type.Object({
-    capacity: ResourceListSchema,
-    overhead: Type.Optional(ResourceListSchema),
+    capacity: QuantitiesSchema,
+    overhead: Type.Optional(QuantitiesSchema),
     labels: Type.Optional(Type.Record(Type.String(), Type.String())),
     offerings: Type.Array(OfferingSchema, { minItems: 1 }),
   }),

@@ -1046,10 +1046,10 @@ const invalidCases: readonly InvalidCase[] = [
   {
     kind: "InstanceType",
     rule: "a capacity is a quantity",
+    schema: { at: "spec.capacity.*", keyword: "pattern" },
     set: { "spec.capacity.cpu": "lots" },
     field: "spec.capacity.cpu",
     says: "should match",
-    todo: "int-or-string maps (spec.capacity.*) carry no quantity pattern; carpool's instanceTypeErrors refuses it",
   },
   // KwokNodeClass
   {
