@@ -189,9 +189,18 @@ function boundOf(requirement: NodeRequirement): bigint {
 /** A value that is not an integer never satisfies a bound (Karpenter's withinBounds). */
 function withinBounds(value: string, gte: bigint | undefined, lte: bigint | undefined): boolean {
   if (gte === undefined && lte === undefined) return true;
-  const number = parseInt64(value);
+  const number = parseLabelInteger(value);
   if (number === undefined) return false;
   return (gte === undefined || number >= gte) && (lte === undefined || number <= lte);
+}
+
+/**
+ * parseInt64 for the hot path: label values are short, and up to 15 digits a double holds them
+ * exactly, so they are compared as numbers (a number against a bigint compares exactly).
+ */
+function parseLabelInteger(text: string): number | bigint | undefined {
+  if (text.length <= 15) return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
+  return parseInt64(text);
 }
 
 function minOf(a: bigint, b: bigint): bigint {
