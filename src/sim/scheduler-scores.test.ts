@@ -6,7 +6,9 @@ import { pod } from "../solver/fixtures.test-helpers.ts";
 import {
   balancedAllocationScore,
   leastAllocatedScore,
+  nodeAffinityScores,
   type ScoredNode,
+  taintTolerationScores,
   topologySpreadScores,
 } from "./scheduler-scores.ts";
 
@@ -131,5 +133,46 @@ describe("kube-scheduler PodTopologySpread scoring (ScheduleAnyway)", () => {
     const scores = topologySpreadScores(web("new"), [...nodes, bare], index);
     assert.equal(scores[3], 0);
     assert.equal(scores[1], 100);
+  });
+});
+
+describe("kube-scheduler NodeAffinity and TaintToleration scoring", () => {
+  const nodes = [node("a", 4000, 4000, {}, "z1"), node("b", 4000, 4000, {}, "z2")];
+  const inZone = (zone: string, weight: number) => ({
+    weight,
+    preference: {
+      matchExpressions: [
+        { key: "topology.kubernetes.io/zone", operator: "In" as const, values: [zone] },
+      ],
+    },
+  });
+  it("preferred terms: summed weights a node matches, the best node scaled to 100", () => {
+    const preferring = pod("p", "100m", {
+      affinity: {
+        nodeAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [inZone("z1", 30), inZone("z2", 10)],
+        },
+      },
+    });
+    assert.deepEqual(nodeAffinityScores(preferring, nodes), [100, 33]);
+  });
+  it("no preferred terms: every node scores 0", () => {
+    assert.deepEqual(nodeAffinityScores(pod("p", "100m"), nodes), [0, 0]);
+  });
+  it("untolerated PreferNoSchedule taints: the node with fewest scores 100 (reversed)", () => {
+    const tainted: ScoredNode = {
+      ...nodes[1]!,
+      node: { ...nodes[1]!.node, taints: [{ key: "spot", effect: "PreferNoSchedule" }] },
+    };
+    assert.deepEqual(taintTolerationScores(pod("p", "100m"), [nodes[0]!, tainted]), [100, 0]);
+    const tolerating = pod("p", "100m", {
+      tolerations: [{ key: "spot", operator: "Exists", effect: "PreferNoSchedule" }],
+    });
+    assert.deepEqual(taintTolerationScores(tolerating, [nodes[0]!, tainted]), [100, 100]);
+    // A NoSchedule toleration does not count for a PreferNoSchedule taint.
+    const wrongEffect = pod("p", "100m", {
+      tolerations: [{ key: "spot", operator: "Exists", effect: "NoSchedule" }],
+    });
+    assert.deepEqual(taintTolerationScores(wrongEffect, [nodes[0]!, tainted]), [100, 0]);
   });
 });

@@ -1,7 +1,9 @@
 import type { Pod, TopologySpreadConstraint } from "../api/pod.ts";
 import { Labels } from "../api/wellknown.ts";
 import type { Resources } from "../resources/resource-list.ts";
+import { preferredScore } from "../scheduling/node-affinity.ts";
 import { spreadTerm } from "../scheduling/pod-term.ts";
+import { toleratedByAny } from "../scheduling/taints.ts";
 import type { TopologyIndex, TopologyNode } from "../scheduling/topology-index.ts";
 import { inclusionFilter } from "../scheduling/topology-spread.ts";
 
@@ -9,10 +11,18 @@ import { inclusionFilter } from "../scheduling/topology-spread.ts";
 const MaxNodeScore = 100;
 
 /**
- * The default profile's weights for the score plugins the stand-in models (kube-scheduler
- * v1 config: NodeResourcesFit 1, NodeResourcesBalancedAllocation 1, PodTopologySpread 2).
+ * The default profile's weights for the score plugins the stand-in models (kube-scheduler v1
+ * config: NodeResourcesFit 1, NodeResourcesBalancedAllocation 1, PodTopologySpread 2,
+ * NodeAffinity 2, TaintToleration 3). ImageLocality and InterPodAffinity's preferred terms are
+ * not modelled.
  */
-export const ScoreWeights = { fit: 1, balanced: 1, spread: 2 } as const;
+export const ScoreWeights = {
+  fit: 1,
+  balanced: 1,
+  spread: 2,
+  nodeAffinity: 2,
+  taintToleration: 3,
+} as const;
 
 /** A feasible node as the score plugins see it: its labels, allocatable and what is already requested. */
 export interface ScoredNode {
@@ -111,4 +121,44 @@ function constraintScorer(
       : new Set(counted.map((n) => n.node.labels[topologyKey])).size;
   const weight = Math.log(domains + 2);
   return (node) => (counts.get(node.node.labels[topologyKey] ?? "") ?? 0) * weight + (maxSkew - 1);
+}
+
+/**
+ * NodeAffinity's score: the summed weights of the preferred terms a node matches, scaled so the
+ * best node scores 100 (DefaultNormalizeScore); no preferred term matched anywhere, every node 0.
+ */
+export function nodeAffinityScores(pod: Pod, nodes: readonly ScoredNode[]): number[] {
+  return normalized(
+    nodes.map((n) => preferredScore(pod, n.node)),
+    false,
+  );
+}
+
+/**
+ * TaintToleration's score: the node's PreferNoSchedule taints the pod does not tolerate (only
+ * tolerations with that effect or none count), reversed so the node with the fewest scores 100.
+ */
+export function taintTolerationScores(pod: Pod, nodes: readonly ScoredNode[]): number[] {
+  const tolerations = (pod.spec.tolerations ?? []).filter(
+    (t) => t.effect === undefined || t.effect === "" || t.effect === "PreferNoSchedule",
+  );
+  return normalized(
+    nodes.map(
+      (n) =>
+        n.node.taints.filter(
+          (taint) => taint.effect === "PreferNoSchedule" && !toleratedByAny(taint, tolerations),
+        ).length,
+    ),
+    true,
+  );
+}
+
+/** kube-scheduler's DefaultNormalizeScore: scale to 0…100 by the maximum, reversed on request. */
+function normalized(scores: readonly number[], reverse: boolean): number[] {
+  const max = Math.max(0, ...scores);
+  if (max === 0) return scores.map(() => (reverse ? MaxNodeScore : 0));
+  return scores.map((score) => {
+    const scaled = Math.floor((MaxNodeScore * score) / max);
+    return reverse ? MaxNodeScore - scaled : scaled;
+  });
 }

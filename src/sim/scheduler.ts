@@ -11,8 +11,10 @@ import { pendingPod } from "../solver/pending-pod.ts";
 import {
   balancedAllocationScore,
   leastAllocatedScore,
+  nodeAffinityScores,
   type ScoredNode,
   ScoreWeights,
+  taintTolerationScores,
   topologySpreadScores,
 } from "./scheduler-scores.ts";
 import type { InMemoryClusterStore } from "./store.ts";
@@ -85,13 +87,17 @@ function bestNode(
     used: capacity.used,
   }));
   const spread = topologySpreadScores(pod, scored, index);
+  const affinity = nodeAffinityScores(pod, scored);
+  const taints = taintTolerationScores(pod, scored);
   let best: { capacity: ExistingCapacity; score: number } | undefined;
   feasible.forEach((capacity, i) => {
     const node = scored[i] as ScoredNode;
     const score =
       ScoreWeights.fit * leastAllocatedScore(pending.requests, node) +
       ScoreWeights.balanced * balancedAllocationScore(pending.requests, node) +
-      ScoreWeights.spread * (spread[i] ?? 0);
+      ScoreWeights.spread * (spread[i] ?? 0) +
+      ScoreWeights.nodeAffinity * (affinity[i] ?? 0) +
+      ScoreWeights.taintToleration * (taints[i] ?? 0);
     if (best === undefined || score > best.score) best = { capacity, score };
   });
   return best?.capacity;
