@@ -228,3 +228,101 @@ describe("live instance types (Karpenter's instancetype and pricing providers)",
     assert.equal(pricing.count("GetProductsCommand"), 2);
   });
 });
+
+describe("zone IDs and reserved offerings (offering/provider.go, reserved_capacity_resolver.go)", () => {
+  const reservation = (over: Record<string, unknown>) => ({
+    availabilityZone: "us-east-1a",
+    id: "cr-1",
+    instanceMatchCriteria: "targeted" as const,
+    instanceType: "m5.large",
+    ownerID: "111122223333",
+    reservationType: "default" as const,
+    state: "active" as const,
+    ...over,
+  });
+  const withReservations = (reservations: object[]): EC2NodeClass => ({
+    apiVersion: "karpenter.k8s.aws/v1",
+    kind: "EC2NodeClass",
+    metadata: { name: "default" },
+    status: {
+      subnets: [
+        { id: "subnet-a", zone: "us-east-1a", zoneID: "use1-az1" },
+        { id: "subnet-b", zone: "us-east-1b", zoneID: "use1-az2" },
+      ],
+      capacityReservations: reservations as never,
+    },
+  });
+  const counts = (available: Record<string, number>, interruptible: string[] = []) => ({
+    availableCount: (id: string) => available[id] ?? 0,
+    interruptible: (id: string) => interruptible.includes(id),
+  });
+  const live = (c: ReturnType<typeof counts>) =>
+    new LiveInstanceTypes({
+      ...aws(),
+      clock: new TestClock(),
+      region: "us-east-1",
+      reservations: c,
+    });
+
+  it("every offering carries its zone's ID from status.subnets (topology.k8s.aws/zone-id)", async () => {
+    const types = await live(counts({})).instanceTypesFor(withReservations([]));
+    const m5 = types.find((t) => t.name === "m5.large");
+    assert.deepEqual(
+      m5?.offerings.map(
+        (o) => `${o.zone} ${o.capacityType} ${o.labels?.["topology.k8s.aws/zone-id"]}`,
+      ),
+      [
+        "us-east-1a spot use1-az1",
+        "us-east-1a on-demand use1-az1",
+        "us-east-1b on-demand use1-az2",
+      ],
+    );
+  });
+
+  it("a reservation of the type is a reserved offering: on-demand price / 10,000,000, the cheapest; its labels and remaining count", async () => {
+    const types = await live(counts({ "cr-1": 3 }, ["cr-1"])).instanceTypesFor(
+      withReservations([reservation({})]),
+    );
+    const m5 = types.find((t) => t.name === "m5.large");
+    const [first] = m5?.offerings ?? [];
+    assert.deepEqual(first, {
+      zone: "us-east-1a",
+      capacityType: "reserved",
+      price: 0.1 / 10_000_000,
+      available: true,
+      reservationCapacity: 3,
+      labels: {
+        "topology.k8s.aws/zone-id": "use1-az1",
+        "karpenter.k8s.aws/capacity-reservation-id": "cr-1",
+        "karpenter.k8s.aws/capacity-reservation-type": "default",
+        "karpenter.k8s.aws/capacity-reservation-interruptible": "true",
+      },
+    });
+    const m6g = types.find((t) => t.name === "m6g.large");
+    assert.ok(
+      m6g?.offerings.every((o) => o.capacityType !== "reserved"),
+      "only the reservation's own type",
+    );
+  });
+
+  const unavailable: { name: string; reservation: Record<string, unknown>; count: number }[] = [
+    { name: "no capacity left", reservation: {}, count: 0 },
+    { name: "an expiring capacity block", reservation: { state: "expiring" }, count: 2 },
+    {
+      name: "a zone the class has no subnet in",
+      reservation: { availabilityZone: "us-east-1c" },
+      count: 2,
+    },
+  ];
+  for (const c of unavailable)
+    it(`a reserved offering is listed but unavailable with ${c.name}`, async () => {
+      const types = await live(counts({ "cr-1": c.count })).instanceTypesFor(
+        withReservations([reservation(c.reservation)]),
+      );
+      const reserved = types
+        .find((t) => t.name === "m5.large")
+        ?.offerings.filter((o) => o.capacityType === "reserved");
+      assert.equal(reserved?.length, 1);
+      assert.equal(reserved?.[0]?.available, false);
+    });
+});

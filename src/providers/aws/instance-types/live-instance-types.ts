@@ -18,6 +18,7 @@ import {
 import type { NodeClassLog } from "../nodeclass/controller.ts";
 import { CacheTtl, TtlCache } from "../nodeclass/ttl-cache.ts";
 import { factLabels, gpuResources } from "./labels.ts";
+import { type ReservationCounts, reservedOfferings } from "./reserved-offerings.ts";
 import { zonesByInstanceType } from "./zone-offerings.ts";
 
 export interface LiveInstanceTypesOptions {
@@ -30,6 +31,8 @@ export interface LiveInstanceTypesOptions {
   readonly clock: Clock;
   readonly region: string;
   readonly log?: NodeClassLog;
+  /** The capacity reservations provider's counts, for the reserved offerings of `status`. */
+  readonly reservations?: ReservationCounts;
 }
 
 /** One AWS look-up's answer, or undefined when it failed (then the built-in catalog stands in). */
@@ -60,11 +63,16 @@ export class LiveInstanceTypes {
 
   /**
    * The instance types a node class can launch: offered only in the zones of its resolved
-   * subnets (`status.subnets`), as Karpenter filters offerings; none before they are resolved.
+   * subnets (`status.subnets`), as Karpenter filters offerings, each labelled with its zone's ID
+   * where the subnet gave one; none before they are resolved. The class's capacity reservations
+   * (`status.capacityReservations`) add a reserved offering each to their type.
    */
   async instanceTypesFor(nodeClass: EC2NodeClass): Promise<InstanceType[]> {
-    const subnetZones = new Set((nodeClass.status?.subnets ?? []).map((s) => s.zone));
+    const subnetZones = new Map<string, string | undefined>();
+    for (const s of nodeClass.status?.subnets ?? [])
+      if (subnetZones.get(s.zone) === undefined) subnetZones.set(s.zone, s.zoneID);
     if (subnetZones.size === 0) return [];
+    const reservations = nodeClass.status?.capacityReservations ?? [];
     const [facts, zones, onDemand, spot] = await Promise.all([
       this.#ask(this.#facts, "DescribeInstanceTypes", () => describeInstanceTypes(this.#o.ec2)),
       this.#ask(this.#zones, "DescribeInstanceTypeOfferings", () =>
@@ -91,19 +99,31 @@ export class LiveInstanceTypes {
       // Sold where DescribeInstanceTypeOfferings says; where it could not be read, in every zone.
       const typeZones =
         zones === undefined ? undefined : (zones.get(type.name) ?? new Set<string>());
-      const offered = [...subnetZones]
+      const offered = [...subnetZones.keys()]
         .filter((z) => typeZones === undefined || typeZones.has(z))
         .sort();
       const price = onDemand?.get(type.name) ?? builtInPrice(builtIn.get(type.name));
       if (price === undefined || offered.length === 0) return [];
+      const reserved = reservedOfferings({
+        instanceType: type.name,
+        onDemandPrice: price,
+        reservations,
+        counts: this.#o.reservations,
+        subnetZones,
+        typeZones,
+      });
       return [
         {
           ...type,
-          offerings: offeringsOf(
-            offered,
-            price,
-            spot === undefined ? undefined : (spot.get(type.name) ?? new Map()),
-          ),
+          offerings: [
+            ...offeringsOf(
+              offered,
+              subnetZones,
+              price,
+              spot === undefined ? undefined : (spot.get(type.name) ?? new Map()),
+            ),
+            ...reserved,
+          ].sort(compareOfferings),
         },
       ];
     });
@@ -183,14 +203,24 @@ function builtInPrice(type: InstanceType | undefined): number | undefined {
  */
 function offeringsOf(
   zones: readonly string[],
+  zoneIDs: ReadonlyMap<string, string | undefined>,
   onDemand: number,
   spot: ReadonlyMap<string, number> | undefined,
 ): Offering[] {
   return zones
     .flatMap((zone) => {
       const spotPrice = spot === undefined ? onDemand : spot.get(zone);
+      const zoneID = zoneIDs.get(zone);
+      // Karpenter's offerings carry the zone's ID (topology.k8s.aws/zone-id) from the subnet.
+      const labels = zoneID === undefined ? {} : { labels: { [Labels.awsZoneID]: zoneID } };
       return [
-        { zone, capacityType: CapacityTypes.onDemand, price: onDemand, available: true },
+        {
+          zone,
+          capacityType: CapacityTypes.onDemand,
+          price: onDemand,
+          available: true,
+          ...labels,
+        },
         ...(spotPrice === undefined
           ? []
           : [
@@ -200,6 +230,7 @@ function offeringsOf(
                 price: spotPrice,
                 available: true,
                 ...(spot === undefined && { priceStandIn: true as const }),
+                ...labels,
               },
             ]),
       ];
