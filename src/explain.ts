@@ -65,6 +65,7 @@ export function explainObjects(
     ...solverInput(snapshot),
     catalog: catalog.catalog,
     notReadyPools: notReadyPools(snapshot.nodePools, nodeClasses),
+    launchStatic: true,
   };
   const { verdicts, relaxed } = explainPod(input, pod);
   const plan = toPlan(solveSnapshot(snapshot, catalog.catalog, nodeClasses));

@@ -1,8 +1,8 @@
 import type { InstanceTypeObject } from "./api/instancetype.ts";
 import { decodeObjects, type LoadError, type LoadedObject } from "./api/load.ts";
 import { awsCatalog, awsRegions } from "./catalog/aws-catalog.ts";
-import type { Catalog } from "./catalog/instance-type.ts";
 import { withNodeClassOS } from "./catalog/aws-os.ts";
+import type { Catalog } from "./catalog/instance-type.ts";
 import { withNodeOverlays } from "./catalog/overlay.ts";
 import { catalogFromInstanceTypes } from "./catalog/user-catalog.ts";
 import { buildSnapshot, type ClusterSnapshot } from "./cluster/snapshot.ts";
@@ -10,6 +10,7 @@ import { renderReason } from "./render/reasons.ts";
 import type { Plan } from "./solver/plan.ts";
 import { plannedClaims, reservationsFullReason } from "./solver/planned-claim.ts";
 import { type NodeClassObject, notReadyPools } from "./solver/pool-readiness.ts";
+import { launchedWith } from "./solver/static-launches.ts";
 import { solverInput } from "./solver/snapshot-input.ts";
 import { type Solution, solve } from "./solver/solve.ts";
 
@@ -116,13 +117,18 @@ export function solveSnapshot(
     ...solverInput(snapshot),
     catalog,
     notReadyPools: notReadyPools(snapshot.nodePools, nodeClasses),
+    // Offline, the static pools' nodes the input lacks are launched as Karpenter would.
+    launchStatic: true,
   });
 }
 
 /** The contract's Plan: reasons rendered to words, costs summed exactly in micro-dollars. */
 export function toPlan(solution: Solution): Plan {
   const launches = plannedClaims(solution.claims);
-  const nodeClaims = launches.planned;
+  const nodeClaims = [
+    ...solution.staticLaunches.map((launch) => launchedWith(launch.planned, launch.pods)),
+    ...launches.planned,
+  ];
   const existingNodes = [...solution.onExisting.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, pods]) => ({ name, pods: pods.map((p) => p.key).sort() }));

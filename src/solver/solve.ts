@@ -42,11 +42,12 @@ import {
   type PendingPod,
   pendingPod,
 } from "./pending-pod.ts";
-import type { TargetReasons } from "./plan.ts";
+import type { PlannedNodeClaim, TargetReasons } from "./plan.ts";
 import { plannedClaim } from "./planned-claim.ts";
 import { limitCapacity } from "./pool-limits.ts";
 import { type CandidateType, type PoolTemplate, poolTemplates } from "./pool-template.ts";
 import { initialPreferences, relax } from "./relaxation.ts";
+import { type StaticLaunch, staticLaunches } from "./static-launches.ts";
 import { hostnameOpen, topologyKeys, zoneCandidates } from "./topology-domains.ts";
 
 /** What the solver reads: a snapshot's pods, nodes, claims, pools and daemonsets, plus: */
@@ -77,6 +78,11 @@ export interface SolverInput
    * or their status says they are not Ready. Their nodes still take pods.
    */
   readonly notReadyPools?: ReadonlyMap<string, Reason>;
+  /**
+   * Count the nodes static pools' controller would launch for replicas the input lacks, as
+   * capacity the pending pods may use (`carpool plan`; a live controller runs that controller).
+   */
+  readonly launchStatic?: boolean;
 }
 
 export interface Solution {
@@ -88,6 +94,11 @@ export interface Solution {
     readonly targets: readonly TargetReasons[];
   }[];
   readonly pendingCount: number;
+  /** With launchStatic: the static pools' nodes to be launched, with the pending pods placed there. */
+  readonly staticLaunches: readonly {
+    readonly planned: PlannedNodeClaim;
+    readonly pods: readonly PendingPod[];
+  }[];
 }
 
 /**
@@ -148,6 +159,7 @@ class Solver {
   readonly #onExisting = new Map<string, PendingPod[]>();
   readonly #extraDomains = new Map<string, ExtraDomains>();
   readonly #input: SolverInput;
+  readonly #launches: readonly StaticLaunch[];
   /** Each claim's free cpu on its current cheapest type, by position in #claims. */
   readonly #freeCpu: number[] = [];
   readonly #position = new Map<NewClaim, number>();
@@ -177,25 +189,35 @@ class Solver {
       daemonSet: daemonSet.metadata.name ?? "",
       pod: daemonTemplate(daemonSet),
     }));
+    const extrasOf =
+      input.nodeExtras ??
+      nodeExtrasOf({
+        region: input.catalog.region,
+        nodeClasses: input.nodeClasses ?? [],
+        ...(input.subnetsAssignPublicIPv4 && {
+          subnetsAssignPublicIPv4: input.subnetsAssignPublicIPv4,
+        }),
+      });
+    const daemonPods = daemonTemplates.map((d) => d.pod);
     this.#pools = poolTemplates(
       input.nodePools,
       input.catalog.instanceTypes,
-      daemonTemplates.map((d) => d.pod),
-      input.nodeExtras ??
-        nodeExtrasOf({
-          region: input.catalog.region,
-          nodeClasses: input.nodeClasses ?? [],
-          ...(input.subnetsAssignPublicIPv4 && {
-            subnetsAssignPublicIPv4: input.subnetsAssignPublicIPv4,
-          }),
-        }),
+      daemonPods,
+      extrasOf,
       input.notReadyPools,
       (nodePool) => poolInstanceTypes(input.catalog, nodePool.metadata.name ?? ""),
     );
+    this.#launches = input.launchStatic
+      ? staticLaunches(input.nodePools, input, input.catalog, daemonPods, extrasOf)
+      : [];
+    for (const { planned } of this.#launches)
+      this.#claimCount.set(planned.nodePool, (this.#claimCount.get(planned.nodePool) ?? 0) + 1);
     const types = new Map(input.catalog.instanceTypes.map((type) => [type.name, type]));
     this.#existing = existingCapacity(
       input.nodes,
-      input.nodeClaims,
+      this.#launches.length === 0
+        ? input.nodeClaims
+        : [...input.nodeClaims, ...this.#launches.map((l) => l.claim)],
       input.boundPods,
       daemonTemplates,
       types,
@@ -294,7 +316,13 @@ class Solver {
         claim.prices = settled.prices;
       }
     }
+    const staticLaunches = this.#launches.map((launch) => {
+      const pods = this.#onExisting.get(launch.planned.name) ?? [];
+      this.#onExisting.delete(launch.planned.name);
+      return { planned: launch.planned, pods };
+    });
     return {
+      staticLaunches,
       claims: this.#claims,
       onExisting: this.#onExisting,
       unschedulable: failed

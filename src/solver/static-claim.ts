@@ -1,6 +1,8 @@
 import type { NodePool } from "../api/nodepool.ts";
+import type { Pod } from "../api/pod.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
 import type { NodeExtrasOf } from "../catalog/node-class-extras.ts";
+import { poolInstanceTypes } from "../catalog/overlay.ts";
 import { parseResources } from "../resources/resource-list.ts";
 import { claimNode } from "./new-claim.ts";
 import type { PlannedNodeClaim } from "./plan.ts";
@@ -19,8 +21,11 @@ export function staticClaim(
   nodePool: NodePool,
   catalog: Catalog,
   extrasOf?: NodeExtrasOf,
+  daemonPods: readonly Pod[] = [],
 ): PlannedNodeClaim | undefined {
-  const [pool] = poolTemplates([nodePool], catalog.instanceTypes, [], extrasOf);
+  // The pool's types as NodeOverlays left them, as every decision for it sees them.
+  const types = poolInstanceTypes(catalog, nodePool.metadata.name ?? "");
+  const [pool] = poolTemplates([nodePool], types, daemonPods, extrasOf);
   if (pool === undefined || pool.instanceTypes.length === 0) return undefined;
   const name = pool.name;
   return plannedClaim({

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { NodePool } from "../api/nodepool.ts";
+import type { Pod } from "../api/pod.ts";
 import { catalogFromInstanceTypes } from "../catalog/user-catalog.ts";
+import { renderReason } from "../render/reasons.ts";
 import {
   instanceType,
   node,
@@ -11,43 +13,99 @@ import {
   pod,
   sizes,
 } from "./fixtures.test-helpers.ts";
+import { solve } from "./solve.ts";
 import { staticClaim } from "./static-claim.ts";
 
 describe("static NodePools in the solver (Karpenter v1.8 #2521: the provisioner skips pools with spec.replicas)", () => {
-  const fixed = nodePool("fixed", { replicas: 2 });
-  const dynamic = nodePool("dynamic");
+  const types = catalogFromInstanceTypes(sizes).catalog;
+  const fixedSmall = (replicas: number, spec: Record<string, unknown> = {}) =>
+    nodePool(
+      "fixed",
+      { replicas, ...spec },
+      {
+        requirements: [
+          { key: "node.kubernetes.io/instance-type", operator: "In", values: ["small"] },
+        ],
+      },
+    ) as NodePool;
+  /** The provisioner's solve: no launches for static pools, whatever the pods. */
+  const provision = (pools: NodePool[], objects: { nodes?: object[]; pods: Pod[] }) =>
+    solve({
+      pendingPods: objects.pods,
+      boundPods: [],
+      nodes: (objects.nodes ?? []) as never,
+      nodeClaims: [],
+      nodePools: pools,
+      daemonSets: [],
+      volumes: { claims: new Map(), volumes: new Map(), storageClasses: new Map() },
+      catalog: types,
+    });
+  it("the provisioner opens no claim on a static pool, even its only pool, and says why", () => {
+    const solution = provision([fixedSmall(2)], { pods: [pod("a", "1")] });
+    assert.equal(solution.claims.length, 0);
+    assert.deepEqual(solution.staticLaunches, []);
+    const reasons = solution.unschedulable[0]?.targets[0]?.reasons ?? [];
+    assert.match(reasons.map(renderReason).join(), /static \(spec\.replicas: 2\)/);
+  });
+  it("a static pool's existing node takes pods as any node does", () => {
+    const solution = provision([fixedSmall(2)], {
+      nodes: [node("fixed-1", "4", { "karpenter.sh/nodepool": "fixed" })],
+      pods: [pod("a", "1")],
+    });
+    assert.deepEqual([...solution.onExisting.keys()], ["fixed-1"]);
+  });
+
+  // carpool plan: the nodes the static controller would launch are counted (launchStatic).
   const rows: {
     name: string;
     objects: object[];
     where: Record<string, string>;
+    newNodes: number;
     reason?: RegExp;
   }[] = [
     {
-      name: "a pending pod is not given a new node of a static pool, even its only pool",
-      objects: [fixed, ...sizes, pod("a", "1")],
-      where: { "default/a": "unschedulable" },
-      reason: /static \(spec\.replicas: 2\)/,
+      name: "plan launches the replicas the input lacks; a pod that fits runs on one",
+      objects: [fixedSmall(2), ...sizes, pod("a", "1")],
+      where: { "default/a": "fixed-0" },
+      newNodes: 2,
     },
     {
-      name: "a static pool's existing node takes pods as any node does",
+      name: "the pool's nodes in the input count toward replicas",
+      objects: [fixedSmall(2), ...sizes, node("old", "2", { "karpenter.sh/nodepool": "fixed" })],
+      where: {},
+      newNodes: 1,
+    },
+    {
+      name: "limits.nodes caps the launches (ComputeNodeClaimsToProvision)",
+      objects: [fixedSmall(3, { limits: { nodes: "1" } }), ...sizes],
+      where: {},
+      newNodes: 1,
+    },
+    {
+      name: "a pod too big for the static nodes is not given a bigger one: unschedulable, told why",
+      objects: [fixedSmall(1), ...sizes, pod("big", "3")],
+      where: { "default/big": "unschedulable" },
+      newNodes: 1,
+      reason: /static \(spec\.replicas: 1\)/,
+    },
+    {
+      name: "with a dynamic pool beside it, the dynamic pool launches for what the static nodes cannot hold",
       objects: [
-        fixed,
+        nodePool("fixed", { replicas: 1 }),
+        nodePool("dynamic"),
         ...sizes,
-        node("fixed-1", "4", { "karpenter.sh/nodepool": "fixed" }),
-        pod("a", "1"),
+        pod("a", "1500m"),
+        pod("b", "1500m"),
       ],
-      where: { "default/a": "fixed-1" },
-    },
-    {
-      name: "with a dynamic pool beside it, the dynamic pool launches (whatever the weights)",
-      objects: [nodePool("fixed", { replicas: 2, weight: 100 }), dynamic, ...sizes, pod("a", "1")],
-      where: { "default/a": "dynamic-0" },
+      where: { "default/a": "fixed-0", "default/b": "dynamic-0" },
+      newNodes: 2,
     },
   ];
   for (const row of rows)
     it(row.name, () => {
       const plan = planOf(...row.objects);
       assert.deepEqual(placements(plan), row.where);
+      assert.equal(plan.nodeClaims.length, row.newNodes);
       if (row.reason !== undefined)
         assert.match(plan.unschedulable[0]?.reasons[0]?.reason ?? "", row.reason);
     });
