@@ -43,7 +43,7 @@ export function renderReason(reason: Reason): string {
     case "pool_not_ready":
       return `the NodePool is not used: ${reason.condition}=False (${reason.reason})${reason.message ? `: ${reason.message}` : ""}`;
     case "static_pool":
-      return `the NodePool is static (spec.replicas: ${reason.replicas}): it keeps its own nodes and launches none for pending pods`;
+      return `the NodePool is static (spec.replicas: ${reason.replicas}): its controller keeps that many nodes, and launches none more for pending pods`;
     case "no_instance_type":
       return renderNoInstanceType(reason);
     case "no_offering":
