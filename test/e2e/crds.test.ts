@@ -1479,6 +1479,16 @@ describeWithDevCluster("carpool CRDs on a real API server (issue 12 §4)", () =>
     }
   }
 
+  async function ensureNamespace(name: string): Promise<void> {
+    try {
+      await request("POST", "/api/v1/namespaces", {
+        body: { apiVersion: "v1", kind: "Namespace", metadata: { name } },
+      });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 409)) throw error;
+    }
+  }
+
   async function readCrd(name: string): Promise<Crd | undefined> {
     return client.get<Crd>("apiextensions.k8s.io/v1", "CustomResourceDefinition", name);
   }
@@ -1562,7 +1572,14 @@ describeWithDevCluster("carpool CRDs on a real API server (issue 12 §4)", () =>
 
     for (const { where, object } of examples) {
       it(`${where}: ${object.kind}/${object.metadata.name}`, async () => {
-        const path = `/apis/${object.apiVersion}/${crdOf(object.kind).crd.spec.names.plural}`;
+        const { crd } = crdOf(object.kind);
+        // A namespaced kind (CapacityBuffer) is created in its namespace, `default` if it names none.
+        const namespace =
+          crd.spec.scope === "Namespaced"
+            ? `/namespaces/${object.metadata.namespace ?? "default"}`
+            : "";
+        const path = `/apis/${object.apiVersion}${namespace}/${crd.spec.names.plural}`;
+        if (namespace !== "") await ensureNamespace(object.metadata.namespace ?? "default");
         const { status, ...withoutStatus } = object;
         const created = await request("POST", path, {
           body: withoutStatus,
@@ -1570,6 +1587,11 @@ describeWithDevCluster("carpool CRDs on a real API server (issue 12 §4)", () =>
         });
         assert.deepEqual(losses(object.spec, created.spec, "spec"), []);
         if (status === undefined) return;
+        assert.equal(
+          namespace,
+          "",
+          "a namespaced example with a status: write it in its namespace",
+        );
         // A status in the example (a snapshot) must be one the status subresource keeps too.
         const real = { ...withoutStatus, metadata: { name: uniqueName("crds-e2e-example") } };
         await withObject(real, async (stored) => {
