@@ -2,7 +2,8 @@
 // through "prepare"), so `bin/carpool` starts without compiling TypeScript on the fly and
 // `import { plan } from "carpool"` works from plain Node (package.json "exports" points at
 // dist/index.js). Source maps point at src/.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 rmSync("dist", { recursive: true, force: true });
@@ -35,5 +36,23 @@ await build({
   sourcemap: true,
   logLevel: "warning",
 });
+
+// The library's types, as declaration files in dist/types: a consumer's TypeScript would reject
+// the sources themselves (their imports end in .ts). Type errors are the typecheck's business, not
+// the build's: the declarations are emitted all the same.
+spawnSync(
+  process.execPath,
+  [
+    "node_modules/typescript/bin/tsc",
+    "src/index.ts",
+    "--ignoreConfig",
+    ...["--declaration", "--emitDeclarationOnly", "--outDir", "dist/types", "--rootDir", "src"],
+    ...["--module", "nodenext", "--moduleResolution", "nodenext", "--target", "ES2022"],
+    ...["--lib", "ES2023", "--types", "node", "--strict", "--skipLibCheck"],
+    ...["--allowImportingTsExtensions", "--resolveJsonModule", "--verbatimModuleSyntax"],
+  ],
+  { stdio: ["ignore", "inherit", "inherit"] },
+);
+if (!existsSync("dist/types/index.d.ts")) throw new Error("no dist/types/index.d.ts was emitted");
 mkdirSync("dist", { recursive: true });
 writeFileSync("dist/BUILT", `${new Date().toISOString()}\n`);

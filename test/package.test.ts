@@ -59,7 +59,8 @@ describe("the package", { skip: hasNpm ? false : "npm is not on PATH" }, () => {
       assert.ok(files.includes(needed), `${needed} is packed`);
     // dist/ exists once `npm install` (prepare) has built it.
     if (existsSync(join(root, "dist", "index.js")))
-      assert.ok(files.includes("dist/index.js") && files.includes("dist/cli/main.js"));
+      for (const built of ["dist/index.js", "dist/cli/main.js", "dist/types/index.d.ts"])
+        assert.ok(files.includes(built), `${built} is packed`);
   });
 
   it("the tarball installs without engine warnings and plain Node imports { plan } from it", () => {
@@ -98,6 +99,21 @@ console.log(result.kind, result.summary.newNodes, String(parseQuantity("1Gi").na
     const run = spawnSync(process.execPath, ["try.mjs"], { cwd: app, encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout, "Plan 1 1073741824000000000\n");
+    // TypeScript consumers get declarations (dist/types), not sources they would have to compile.
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      '{"compilerOptions":{"module":"nodenext","strict":true,"noEmit":true,"types":[]}}',
+    );
+    const typed = 'import { type Plan, plan } from "carpool";\nconst p: Plan = plan([]);\n';
+    const tsc = (source: string) => {
+      writeFileSync(join(app, "consumer.ts"), source);
+      const compiler = join(root, "node_modules", "typescript", "bin", "tsc");
+      return spawnSync(process.execPath, [compiler, "-p", "."], { cwd: app, encoding: "utf8" });
+    };
+    const good = tsc(`${typed}export const nodes: number = p.summary.newNodes;\n`);
+    assert.equal(good.status, 0, good.stdout);
+    const bad = tsc(`${typed}export const nodes: string = p.summary.newNodes;\n`);
+    assert.match(bad.stdout, /TS2322/, "the types are real: a number is not a string");
     const bin = spawnSync(join(app, "node_modules", ".bin", "carpool"), ["--version"], {
       cwd: app,
       env,
