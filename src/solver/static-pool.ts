@@ -6,5 +6,5 @@ import type { NodePool } from "../api/nodepool.ts";
  * controllers then keep that many nodes whatever the pods want.
  */
 export function staticReplicas(nodePool: NodePool): number | undefined {
-  return (nodePool.spec as { readonly replicas?: number }).replicas;
+  return nodePool.spec.replicas;
 }
