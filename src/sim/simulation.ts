@@ -4,6 +4,7 @@ import type { NodeClaim } from "../api/nodeclaim.ts";
 import type { Pod } from "../api/pod.ts";
 import type { KnownObject } from "../api/validate.ts";
 import { Labels, Taints } from "../api/wellknown.ts";
+import { kubeletMaySet } from "../bootstrap/kubelet-labels.ts";
 import { awsCatalog } from "../catalog/aws-catalog.ts";
 import type { Catalog } from "../catalog/instance-type.ts";
 import { catalogFromInstanceTypes } from "../catalog/user-catalog.ts";
@@ -323,10 +324,13 @@ class Simulation {
     const current = this.#store.getNow("NodeClaim", claim.metadata.name ?? "");
     if (current === undefined || current.metadata.deletionTimestamp !== undefined) return;
     const name = `node-${String(++this.#nodes).padStart(4, "0")}`;
+    // The kubelet registers with the labels it may set on itself (NodeRestriction); the lifecycle
+    // controller puts the rest on at registration, as on a real cluster.
     const labels = Object.fromEntries(
       Object.entries(claim.metadata.labels ?? {}).filter(
         ([k]) =>
-          !k.startsWith("karpenter.sh/") || k === Labels.nodePool || k === Labels.capacityType,
+          (!k.startsWith("karpenter.sh/") || k === Labels.nodePool || k === Labels.capacityType) &&
+          kubeletMaySet(k),
       ),
     );
     const node: Node = {
