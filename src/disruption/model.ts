@@ -5,6 +5,7 @@ import type { Pod } from "../api/pod.ts";
 import { Annotations, Labels, Taints } from "../api/wellknown.ts";
 import type { Catalog, InstanceType, PriceParts } from "../catalog/instance-type.ts";
 import { type NodeExtrasOf, nodeExtrasOf } from "../catalog/node-class-extras.ts";
+import { poolInstanceTypes } from "../catalog/overlay.ts";
 import type { NodeExtras } from "../catalog/node-cost.ts";
 import { type ClusterSnapshot, podKey } from "../cluster/snapshot.ts";
 import { addResources, formatResources, type Resources } from "../resources/resource-list.ts";
@@ -67,6 +68,8 @@ export class ClusterModel {
   readonly #snapshot: ClusterSnapshot;
   readonly #catalog: Catalog;
   readonly #types: ReadonlyMap<string, InstanceType>;
+  /** A pool's types by name where NodeOverlays change them for it (its nodes' prices, capacity). */
+  readonly #typesByPool = new Map<string, ReadonlyMap<string, InstanceType>>();
   readonly #extrasOf: NodeExtrasOf;
   #replacementCount = 0;
 
@@ -288,7 +291,7 @@ export class ClusterModel {
   }
 
   #replacementNode(name: string, claim: PlannedNodeClaim): ModelNode {
-    const type = this.#types.get(claim.instanceType);
+    const type = this.#typesOf(claim.nodePool).get(claim.instanceType);
     const node: Node = {
       apiVersion: "v1",
       kind: "Node",
@@ -340,6 +343,16 @@ export class ClusterModel {
     };
   }
 
+  #typesOf(pool: string | undefined): ReadonlyMap<string, InstanceType> {
+    if (pool === undefined || this.#catalog.byPool?.has(pool) !== true) return this.#types;
+    let types = this.#typesByPool.get(pool);
+    if (types === undefined) {
+      types = new Map(poolInstanceTypes(this.#catalog, pool).map((type) => [type.name, type]));
+      this.#typesByPool.set(pool, types);
+    }
+    return types;
+  }
+
   #offering(
     labels: Readonly<Record<string, string>>,
     extras: NodeExtras,
@@ -353,7 +366,8 @@ export class ClusterModel {
     const instanceType = labels[Labels.instanceType];
     const zone = labels[Labels.zone];
     const capacityType = labels[Labels.capacityType];
-    const offerings = this.#types.get(instanceType ?? "")?.offerings ?? [];
+    const offerings =
+      this.#typesOf(labels[Labels.nodePool]).get(instanceType ?? "")?.offerings ?? [];
     // An existing node was bought already: its offering's price counts whether or not it is available now.
     const offering =
       offerings.find((o) => o.zone === zone && o.capacityType === capacityType) ??

@@ -47,7 +47,12 @@ export function bindingBreaches(pod: Pod, node: Node): Breach[] {
   return breaches;
 }
 
-/** Every node within its allocatable; every NodePool within its limits. */
+/**
+ * Every node within its allocatable; every NodePool within its limits, not counting the nodes a
+ * disruption is replacing: Karpenter's consolidation and drift simulate without the candidates
+ * (the limits' room includes theirs) and launch the replacements before the candidates go, so a
+ * pool is over its limits while a replacement comes up, as in Karpenter.
+ */
 export function capacityBreaches(
   nodes: readonly Node[],
   pods: readonly Pod[],
@@ -78,12 +83,19 @@ export function capacityBreaches(
         });
     }
   }
+  const disrupting = new Set(
+    nodes
+      .filter((n) => (n.spec?.taints ?? []).some((t) => t.key === Taints.disrupted.key))
+      .map((n) => n.metadata.name ?? ""),
+  );
   for (const pool of pools) {
     const limits = resources(pool.spec.limits);
     if (Object.keys(limits).length === 0) continue;
     let total: Resources = {};
     for (const claim of claims) {
       if (claim.metadata.labels?.[Labels.nodePool] !== pool.metadata.name) continue;
+      if (claim.metadata.deletionTimestamp !== undefined) continue;
+      if (disrupting.has(claim.status?.nodeName ?? "")) continue;
       total = addResources(total, resources(claim.status?.capacity));
     }
     for (const [resource, limit] of Object.entries(limits)) {

@@ -76,7 +76,7 @@ async function emptyNodeOf(poolStatus: NodePool["status"], extra: readonly objec
     unavailable: new UnavailableOfferings(),
   });
   await disruption.reconcile();
-  return { disruption, events, messages };
+  return { disruption, events, messages, engine };
 }
 
 describe("the disruption controller", () => {
@@ -117,5 +117,12 @@ describe("the disruption controller", () => {
   it("wakes when a pod's do-not-disrupt duration runs out: the node may be disrupted then", async () => {
     const { disruption } = await emptyNodeOf(undefined, [guarded("30m")]);
     assert.equal(await disruption.nextDeadline(), Date.parse("2026-01-01T01:20:00.000Z"));
+  });
+
+  it("says the reason once in its Events (not 'Empty: empty: …')", async () => {
+    const { disruption, messages, engine } = await emptyNodeOf(undefined);
+    await engine.run(16_000);
+    await disruption.reconcile();
+    assert.deepEqual(messages, ["Node/n1: Empty: only daemonset pods run there; saves $0.0500/h"]);
   });
 });

@@ -213,7 +213,10 @@ export class Disruption {
     this.#context.events.record({
       kind,
       object: command.nodes.map((n) => `Node/${n}`).join(","),
-      message: `${command.reason}: ${message}`,
+      // The command's own words already begin with its reason ("underutilized: …"): said once.
+      message: message.toLowerCase().startsWith(`${command.reason.toLowerCase()}:`)
+        ? `${command.reason}${message.slice(command.reason.length)}`
+        : `${command.reason}: ${message}`,
     });
   }
 }
