@@ -196,6 +196,8 @@ describe("AwsCloudProvider.create: the CreateFleet request (karpenter-provider-a
         { DeviceName: "/dev/xvda", Ebs: { VolumeSize: 20, VolumeType: "gp3", Encrypted: true } },
       ],
       Monitoring: { Enabled: false },
+      // Karpenter's ReservedCapacity launch mode: on-demand launches opt out of open reservations.
+      CapacityReservationSpecification: { CapacityReservationPreference: "none" },
       TagSpecifications: [
         {
           ResourceType: "network-interface",

@@ -43,6 +43,7 @@ import { instanceClaim, launchedClaim } from "./launch/instance-claim.ts";
 import { launchTemplateRequest } from "./launch/launch-template.ts";
 import { LaunchTemplates } from "./launch/launch-templates.ts";
 import { type LaunchNodeClass, launchNodeClass, readyEC2NodeClass } from "./launch/node-class.ts";
+import { type ReservationTarget, reservationOf } from "./launch/reserved-choices.ts";
 import { clusterOwnedTag, instanceTags, resourceTags, TagKeys } from "./launch/tags.ts";
 import { parseInstanceID } from "./provider-id.ts";
 
@@ -68,6 +69,18 @@ export interface AwsCloudProviderOptions {
    * offerings cache, as Karpenter's); when none could be had, create throws instead.
    */
   readonly onUnavailable?: (offerings: InsufficientCapacityError["offerings"]) => void;
+  /**
+   * The capacity reservations provider's counts (nodeclass/capacity-reservations.ts): a launch into
+   * a reservation takes one, a capacity error empties it, a terminated instance gives one back.
+   */
+  readonly reservations?: ReservationLaunches;
+}
+
+/** What a launch tells the capacity reservations provider. */
+export interface ReservationLaunches {
+  markLaunched(id: string): void;
+  markUnavailable(id: string): void;
+  markTerminated(id: string): void;
 }
 
 /** EC2 states of an instance that still counts as running (Karpenter's instanceStateFilter). */
@@ -88,6 +101,7 @@ export class AwsCloudProvider implements CloudProvider {
   readonly #userData: AwsCloudProviderOptions["userData"];
   readonly #log: LaunchLog | undefined;
   readonly #onUnavailable: AwsCloudProviderOptions["onUnavailable"];
+  readonly #reservations: ReservationLaunches | undefined;
   readonly #templates: LaunchTemplates;
 
   constructor(options: AwsCloudProviderOptions) {
@@ -98,6 +112,7 @@ export class AwsCloudProvider implements CloudProvider {
     this.#userData = options.userData;
     this.#log = options.log;
     this.#onUnavailable = options.onUnavailable;
+    this.#reservations = options.reservations;
     this.#templates = new LaunchTemplates(options.ec2, options.clock, options.clusterName);
   }
 
@@ -139,6 +154,9 @@ export class AwsCloudProvider implements CloudProvider {
     const instance = await this.#instance(providerID);
     // Already on its way out: EC2 finishes it, and a later delete finds it gone.
     if (instance.State?.Name === "shutting-down") return;
+    // Its place in the reservation is counted free at once (Karpenter's MarkTerminated).
+    if (instance.CapacityReservationId)
+      this.#reservations?.markTerminated(instance.CapacityReservationId);
     try {
       await this.#ec2.send(
         new TerminateInstancesCommand({ InstanceIds: [instance.InstanceId ?? ""] }),
@@ -224,7 +242,13 @@ export class AwsCloudProvider implements CloudProvider {
     const name = claim.metadata.name ?? "";
     const nodePool = claim.metadata.labels?.[Labels.nodePool] ?? "";
     const tags = resourceTags(view.tags, view.name, nodePool, this.#clusterName);
-    const templates = await this.#ensureTemplates(view, choices, userData.content, tags);
+    const templates = await this.#ensureTemplates(
+      view,
+      choices,
+      userData.content,
+      tags,
+      capacityType,
+    );
     const input = fleetRequest({
       templates,
       subnetByZone,
@@ -236,10 +260,18 @@ export class AwsCloudProvider implements CloudProvider {
     // (Karpenter retries once on a launch template not found).
     if (templateMissing(output)) {
       for (const t of templates) this.#templates.forget(t.launchTemplateName);
-      await this.#ensureTemplates(view, choices, userData.content, tags);
+      await this.#ensureTemplates(view, choices, userData.content, tags, capacityType);
       output = await this.#createFleet(input);
     }
     const outcome = fleetOutcome(name, output, capacityType);
+    this.#reservationsFull(
+      choices,
+      outcome.kind === "launched"
+        ? outcome.unavailable
+        : outcome.error instanceof InsufficientCapacityError
+          ? outcome.error.offerings
+          : [],
+    );
     if (outcome.kind === "failed") {
       const error = outcome.error;
       if (error instanceof LaunchFailedError || error.offerings.length > 0) throw error;
@@ -273,29 +305,68 @@ export class AwsCloudProvider implements CloudProvider {
       templates.find((t) => t.choices.includes(choice))?.imageId ??
       amiFor(choice.instanceType, view.amis) ??
       "";
+    const reservation = reservationOf(choice);
+    if (reservation !== undefined) this.#reservations?.markLaunched(reservation.id);
     return launchedClaim(claim, choice, launched.instanceId, imageId, view);
   }
 
-  /** One launch template per AMI the chosen types boot, in the order of the cheapest type. */
+  /**
+   * Reservations EC2 found full (ReservationCapacityExceeded and the other capacity codes on a
+   * reserved override): launch nothing more into them until the next sync, as Karpenter's
+   * MarkUnavailable; the offerings themselves go the onUnavailable / InsufficientCapacity way.
+   */
+  #reservationsFull(
+    choices: readonly OfferingChoice[],
+    failed: InsufficientCapacityError["offerings"],
+  ): void {
+    for (const f of failed) {
+      if (f.capacityType !== "reserved") continue;
+      const choice = choices.find(
+        (c) => c.instanceType.name === f.instanceType && c.offering.zone === f.zone,
+      );
+      const reservation = choice === undefined ? undefined : reservationOf(choice);
+      if (reservation !== undefined) this.#reservations?.markUnavailable(reservation.id);
+    }
+  }
+
+  /**
+   * One launch template per AMI the chosen types boot, in the order of the cheapest type; for a
+   * reserved launch one per AMI and reservation, each targeting its reservation (Karpenter's
+   * resolved launch templates carry a CapacityReservationID).
+   */
   async #ensureTemplates(
     view: LaunchNodeClass,
     choices: readonly OfferingChoice[],
     userData: string,
     tags: Readonly<Record<string, string>>,
+    capacityType: LaunchCapacityType,
   ): Promise<TemplateChoices[]> {
-    const byImage = new Map<string, OfferingChoice[]>();
+    const groups = new Map<
+      string,
+      { imageId: string; reservation?: ReservationTarget; choices: OfferingChoice[] }
+    >();
     for (const choice of choices) {
       const imageId = amiFor(choice.instanceType, view.amis) ?? "";
-      byImage.set(imageId, [...(byImage.get(imageId) ?? []), choice]);
+      const reservation = capacityType === "reserved" ? reservationOf(choice) : undefined;
+      const key = `${imageId}/${reservation?.id ?? ""}`;
+      const group = groups.get(key) ?? {
+        imageId,
+        ...(reservation !== undefined && { reservation }),
+        choices: [],
+      };
+      group.choices.push(choice);
+      groups.set(key, group);
     }
     const templates: TemplateChoices[] = [];
-    for (const [imageId, ofImage] of byImage) {
+    for (const { imageId, reservation, choices: ofGroup } of groups.values()) {
       const request = launchTemplateRequest({
         clusterName: this.#clusterName,
         nodeClass: view,
         imageId,
         userData,
         tags,
+        capacityType,
+        ...(reservation !== undefined && { reservation }),
       });
       try {
         await this.#templates.ensure(request);
@@ -305,7 +376,12 @@ export class AwsCloudProvider implements CloudProvider {
           `launch template ${request.name} for EC2NodeClass/${view.name}: ${awsErrorMessage(error)}`,
         );
       }
-      templates.push({ launchTemplateName: request.name, imageId, choices: ofImage });
+      templates.push({
+        launchTemplateName: request.name,
+        imageId,
+        choices: ofGroup,
+        ...(reservation !== undefined && { reservation }),
+      });
     }
     return templates;
   }

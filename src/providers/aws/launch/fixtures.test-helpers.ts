@@ -130,6 +130,7 @@ export async function providerWith(
   types: readonly InstanceType[],
   clusterName = "prod",
   onUnavailable?: AwsCloudProviderOptions["onUnavailable"],
+  reservations?: AwsCloudProviderOptions["reservations"],
 ): Promise<{ provider: AwsCloudProvider; store: InMemoryClusterStore }> {
   const now = () => new Date("2025-06-01T00:00:00Z");
   const store = new InMemoryClusterStore(now);
@@ -143,6 +144,7 @@ export async function providerWith(
     instanceTypes: async () => types,
     userData,
     ...(onUnavailable && { onUnavailable }),
+    ...(reservations && { reservations }),
   });
   return { provider, store };
 }

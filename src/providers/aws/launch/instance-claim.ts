@@ -14,7 +14,8 @@ export const NodeClassHashVersionAnnotation = "karpenter.k8s.aws/ec2nodeclass-ha
 
 /**
  * The claim as launched: its labels, its single-value requirements and the offering's labels
- * (the type's `karpenter.k8s.aws/instance-*` among them); `aws:///<zone>/<id>`; capacity and
+ * (the type's `karpenter.k8s.aws/instance-*` among them, the zone ID, and for a reserved launch
+ * the reservation's ID, type and interruptibility, as Karpenter labels a reserved NodeClaim); `aws:///<zone>/<id>`; capacity and
  * allocatable from the type; the class's hash annotations as they were at launch, which static
  * drift compares against later, and the AMI booted (`status.imageID`).
  */
@@ -39,6 +40,7 @@ export function launchedClaim(
         ...claim.metadata.labels,
         ...Requirements.from(claim.spec.requirements).labels(),
         ...offeringLabels(choice),
+        ...choice.offering.labels,
       },
       annotations: { ...claim.metadata.annotations, ...hashes },
     },
@@ -55,18 +57,30 @@ export function launchedClaim(
 /**
  * A carpool-tagged instance as the NodeClaim get and list report (what garbage collection reads):
  * named by its `karpenter.sh/nodeclaim` tag, labelled with its type (and the type's labels when
- * the catalog knows it), zone, capacity type (spot by InstanceLifecycle) and pool.
+ * the catalog knows it), zone, capacity type (spot by InstanceLifecycle; reserved when it runs
+ * in a capacity reservation, with the reservation's ID and type, as Karpenter's NewInstance) and
+ * pool.
  */
 export function instanceClaim(instance: Instance, types: readonly InstanceType[]): NodeClaim {
   const tags = tagRecord(instance.Tags);
   const zone = instance.Placement?.AvailabilityZone ?? "";
   const typeName = instance.InstanceType ?? "";
   const type = types.find((t) => t.name === typeName);
+  const reservation = instance.CapacityReservationId;
   const where = {
     [Labels.instanceType]: typeName,
     [Labels.zone]: zone,
     [Labels.capacityType]:
-      instance.InstanceLifecycle === "spot" ? CapacityTypes.spot : CapacityTypes.onDemand,
+      instance.InstanceLifecycle === "spot"
+        ? CapacityTypes.spot
+        : reservation
+          ? CapacityTypes.reserved
+          : CapacityTypes.onDemand,
+    ...(reservation && {
+      [Labels.awsCapacityReservationID]: reservation,
+      [Labels.awsCapacityReservationType]:
+        instance.InstanceLifecycle === "capacity-block" ? "capacity-block" : "default",
+    }),
     ...(tags[TagKeys.nodePool] !== undefined && { [Labels.nodePool]: tags[TagKeys.nodePool] }),
   };
   return {

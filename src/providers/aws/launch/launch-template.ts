@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import type { CreateLaunchTemplateCommandInput } from "@aws-sdk/client-ec2";
 import { parseQuantity } from "../../../resources/quantity.ts";
 import { DefaultMetadataOptions, defaultBlockDeviceMappings } from "./defaults.ts";
+import type { LaunchCapacityType } from "./fleet-request.ts";
 import type { BlockDeviceMapping, LaunchNodeClass } from "./node-class.ts";
+import type { ReservationTarget } from "./reserved-choices.ts";
 import { ec2Tags, TagKeys } from "./tags.ts";
 
 /** What makes one launch template differ from another. */
@@ -14,6 +16,9 @@ export interface LaunchTemplateSpec {
   readonly userData: string;
   /** The resource tags (tags.ts resourceTags): on the template and on its network interfaces. */
   readonly tags: Readonly<Record<string, string>>;
+  /** How the instances are bought: a reserved launch targets `reservation`. */
+  readonly capacityType: LaunchCapacityType;
+  readonly reservation?: ReservationTarget;
 }
 
 export interface LaunchTemplateRequest {
@@ -83,8 +88,35 @@ function launchTemplateData(spec: LaunchTemplateSpec): LaunchTemplateData {
       HttpTokens: metadata.httpTokens as "required" | "optional",
     },
     Monitoring: { Enabled: nodeClass.detailedMonitoring ?? false },
+    ...capacityReservationData(spec),
     // CreateFleet tags instances and volumes; network interfaces only through the template.
     TagSpecifications: [{ ResourceType: "network-interface", Tags: ec2Tags(spec.tags) }],
+  };
+}
+
+/**
+ * Karpenter's launch templates with reserved capacity (its ReservedCapacity feature gate): a
+ * reserved launch targets its one reservation and may run nowhere else (capacity reservations
+ * only), in the capacity-block market for a capacity block and the interruptible-reservation
+ * market for an interruptible one; on-demand and spot launches opt out of open reservations
+ * (preference none), so they never take capacity a reservation holds for reserved NodeClaims.
+ */
+function capacityReservationData(spec: LaunchTemplateSpec): Partial<LaunchTemplateData> {
+  const target = spec.capacityType === "reserved" ? spec.reservation : undefined;
+  if (target === undefined)
+    return { CapacityReservationSpecification: { CapacityReservationPreference: "none" } };
+  const market =
+    target.reservationType === "capacity-block"
+      ? "capacity-block"
+      : target.interruptible
+        ? "interruptible-capacity-reservation"
+        : undefined;
+  return {
+    CapacityReservationSpecification: {
+      CapacityReservationPreference: "capacity-reservations-only",
+      CapacityReservationTarget: { CapacityReservationId: target.id },
+    },
+    ...(market !== undefined && { InstanceMarketOptions: { MarketType: market } }),
   };
 }
 
