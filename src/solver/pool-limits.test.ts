@@ -64,6 +64,28 @@ describe("NodePool limits (Karpenter: a new node's full capacity counts against 
       reason: "NodePool limit on nodes would be exceeded: 2 in use + a new small > 2",
     },
     {
+      name: "an in-flight claim not launched yet (size unknown) still counts one node (StateNode.Capacity)",
+      limits: { nodes: "1" },
+      objects: [
+        instanceType("small", 2, 4, 0.02),
+        {
+          apiVersion: "karpenter.sh/v1",
+          kind: "NodeClaim",
+          metadata: { name: "capped-x", labels: { "karpenter.sh/nodepool": "capped" } },
+          spec: {
+            nodeClassRef: { group: "carpool.dev", kind: "K3sNodeClass", name: "default" },
+            requirements: [
+              { key: "node.kubernetes.io/instance-type", operator: "In", values: ["small", "big"] },
+            ],
+          },
+        },
+      ],
+      pods: [cpuPod("a", "1500m")],
+      newNodes: 0,
+      unschedulable: ["default/a"],
+      reason: "NodePool limit on nodes would be exceeded: 1 in use + a new small > 1",
+    },
+    {
       name: "a GPU limit of 2 takes two 1-GPU nodes; the third pod is told the node's GPU, not 0",
       limits: { "nvidia.com/gpu": "2" },
       objects: gpuTypes,

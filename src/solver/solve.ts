@@ -22,7 +22,7 @@ import {
   UnlaunchedNode,
 } from "../scheduling/topology-spread.ts";
 import type { VolumeCatalog } from "../scheduling/volume-topology.ts";
-import { type ExistingCapacity, existingCapacity } from "./existing-capacity.ts";
+import { type ExistingCapacity, existingCapacity, resourcesOf } from "./existing-capacity.ts";
 import { existingFitReasons } from "./fit-existing.ts";
 import {
   type ClaimChange,
@@ -231,6 +231,15 @@ class Solver {
       });
       if (capacity.nodePool !== undefined)
         this.#count(capacity.nodePool, limitCapacity(capacity.capacity));
+    }
+    // Claims no capacity was made of (not launched yet, of no known size, or being deleted) are
+    // still their pool's nodes: Karpenter's state counts each as one node against the limits.
+    const counted = new Set(this.#existing.map((capacity) => capacity.name));
+    for (const claim of input.nodeClaims) {
+      const pool = claim.metadata.labels?.[Labels.nodePool];
+      if (pool === undefined || counted.has(claim.metadata.name ?? "")) continue;
+      if (claim.status?.nodeName !== undefined && counted.has(claim.status.nodeName)) continue;
+      this.#count(pool, limitCapacity(resourcesOf(claim.status?.capacity)));
     }
     for (const pod of input.boundPods) this.#index.addPod(pod, pod.spec.nodeName ?? "");
     this.#topologyKeys = topologyKeys([...input.pendingPods, ...input.boundPods]);
