@@ -6,6 +6,7 @@ import { toPlan } from "../../plan.ts";
 import { poolStatusReason } from "../../solver/pool-readiness.ts";
 import { solverInput } from "../../solver/snapshot-input.ts";
 import { solve } from "../../solver/solve.ts";
+import { recordBufferProvisioning } from "../capacity-buffer/provisioning.ts";
 import { type ControllerContext, catalogOf, snapshotOf } from "../context.ts";
 import { nodeClaimFor } from "../nodeclaim-template.ts";
 
@@ -38,6 +39,7 @@ export class Provisioner {
     const plan = toPlan(
       solve({ ...solverInput(snapshot), notReadyPools, pendingPods: [...pods], catalog }),
     );
+    await recordBufferProvisioning(this.#context, pods, plan);
     const pools = new Map(
       snapshot.nodePools.map((p) => [p.metadata.name ?? "", defaultNodePool(p)]),
     );
