@@ -20,14 +20,19 @@ export function stamped(
   now: string,
   generation: number,
 ): StampedCondition[] {
-  const mine = next.map((c) => {
+  const stamp = (c: ConditionState): StampedCondition => {
     const before = previous.find((p) => p.type === c.type);
     return {
       ...c,
       observedGeneration: generation,
       lastTransitionTime: before?.status === c.status ? (before.lastTransitionTime ?? now) : now,
     };
+  };
+  // In place where the type was there already, so two writers do not reorder each other's.
+  const kept = previous.map((p) => {
+    const c = next.find((n) => n.type === p.type);
+    return c === undefined ? p : stamp(c);
   });
-  const others = previous.filter((p) => !next.some((c) => c.type === p.type));
-  return [...others, ...mine];
+  const added = next.filter((c) => !previous.some((p) => p.type === c.type)).map(stamp);
+  return [...kept, ...added];
 }
