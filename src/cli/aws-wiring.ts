@@ -21,6 +21,7 @@ import {
 } from "../providers/aws/cluster.ts";
 import { LiveInstanceTypes } from "../providers/aws/instance-types/live-instance-types.ts";
 import { forNodeClass } from "../providers/aws/instance-types/node-class-allocatable.ts";
+import { CapacityReservations } from "../providers/aws/nodeclass/capacity-reservations.ts";
 import { EC2NodeClassController } from "../providers/aws/nodeclass/controller.ts";
 import type { ProviderParts, ProviderPorts } from "./controller-providers.ts";
 
@@ -59,7 +60,9 @@ export async function awsProvider(ports: ProviderPorts): Promise<ProviderParts> 
     await rest.request<{ major?: string; minor?: string }>("GET", "/version"),
   );
   log.info({ cluster: cluster.name, endpoint: cluster.endpoint, version }, "EKS cluster");
-  const live = new LiveInstanceTypes({ ec2, pricing, clock, region, log });
+  // One reservations provider: the class controller syncs it; offerings and launches count on it.
+  const reservations = new CapacityReservations(ec2, clock);
+  const live = new LiveInstanceTypes({ ec2, pricing, clock, region, log, reservations });
   let cloud: AwsCloudProvider | undefined;
   const nodeClasses = new EC2NodeClassController({
     store,
@@ -72,6 +75,7 @@ export async function awsProvider(ports: ProviderPorts): Promise<ProviderParts> 
     region,
     kubernetesVersion: version,
     log,
+    capacityReservations: reservations,
     onFinalize: async (name) => {
       await cloud?.deleteLaunchTemplates(name);
     },
@@ -94,6 +98,7 @@ export async function awsProvider(ports: ProviderPorts): Promise<ProviderParts> 
     },
     userData: async (claim, nodeClass) => eksUserData(cluster, claim, nodeClass),
     log,
+    reservations,
     onUnavailable: (offerings) => {
       for (const offering of offerings) ports.unavailable.mark(offering, clock.now().getTime());
     },
@@ -190,7 +195,8 @@ function mergedInstanceTypes(perClass: readonly (readonly InstanceType[])[]): In
         byName.set(type.name, type);
         continue;
       }
-      const key = (o: Offering) => `${o.zone}/${o.capacityType}`;
+      const key = (o: Offering) =>
+        `${o.zone}/${o.capacityType}/${o.labels?.["karpenter.k8s.aws/capacity-reservation-id"] ?? ""}`;
       const seen = new Set(known.offerings.map(key));
       byName.set(type.name, {
         ...known,

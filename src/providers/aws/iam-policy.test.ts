@@ -228,8 +228,12 @@ describe("docs/eks-iam-policy.json lets carpool's own requests through, scoped b
         arn("subnet"),
         arn("security-group"),
         arn("spot-instances-request"),
+        // A launch targeting a reservation (or one shared with the account) touches it untagged;
+        // Karpenter's AllowScopedEC2InstanceAccessActions lists capacity-reservation/* the same way.
+        arn("capacity-reservation"),
       ])
-        assert.deepEqual(allowed("ec2:RunInstances", shared, {}), ["LaunchFromSharedResources"]);
+        for (const action of ["ec2:RunInstances", "ec2:CreateFleet"])
+          assert.deepEqual(allowed(action, shared, {}), ["LaunchFromSharedResources"]);
     });
   }
 
