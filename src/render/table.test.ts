@@ -3,8 +3,8 @@ import { describe, it } from "node:test";
 import { renderTable } from "./table.ts";
 import { ansiStyle } from "./text-style.ts";
 
-const escape = String.fromCharCode(27);
-const strip = (text: string) => text.replace(new RegExp(`${escape}\\[\\d+m`, "g"), "");
+const esc = String.fromCharCode(27);
+const strip = (text: string) => text.replace(new RegExp(`${esc}\\[\\d+m`, "g"), "");
 
 // kubectl's printers pad columns with spaces; an escape code must never count as width, or
 // coloured columns would drift from the plain ones.
