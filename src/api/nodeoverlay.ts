@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { CelRule } from "./ec2nodeclass-cel.ts";
 import { ConditionSchema, ObjectMetaSchema } from "./meta.ts";
-import { NodeSelectorOperatorSchema } from "./pod.ts";
+import { KarpenterOperatorSchema } from "./nodeclaim.ts";
 
 /**
  * karpenter.sh/v1alpha1 NodeOverlay, field for field (kubernetes-sigs/karpenter
@@ -66,7 +66,8 @@ export const NodeOverlayRequirementSchema = Type.Object({
       "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(\\/))?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$",
     "x-kubernetes-validations": requirementKeyRules,
   }),
-  operator: NodeSelectorOperatorSchema,
+  // Karpenter's Gte and Lte besides core/v1's six, as its NodePools take them.
+  operator: KarpenterOperatorSchema,
   values: Type.Optional(
     Type.Array(
       Type.String({ maxLength: 63, pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$" }),

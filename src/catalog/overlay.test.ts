@@ -12,7 +12,11 @@ import {
 
 const type = (name: string, family: string, price: number): InstanceType => ({
   name,
-  labels: { "node.kubernetes.io/instance-type": name, "karpenter.k8s.aws/instance-family": family },
+  labels: {
+    "node.kubernetes.io/instance-type": name,
+    "karpenter.k8s.aws/instance-family": family,
+    "karpenter.k8s.aws/instance-cpu": "2",
+  },
   capacity: { cpu: 2000, memory: 8 * 2 ** 30 },
   overhead: { cpu: 100, memory: 2 ** 30 },
   allocatable: { cpu: 1900, memory: 7 * 2 ** 30 },
@@ -143,6 +147,32 @@ describe("NodeOverlay: which instance types and offerings an overlay selects", (
       "m5.large",
       "on-demand",
       0.096,
+    ],
+    [
+      "Gte (Karpenter v1.9+) selects by a numeric bound: 2 vCPU is not Gte 4",
+      [
+        overlay("big", {
+          requirements: [{ key: "karpenter.k8s.aws/instance-cpu", operator: "Gte", values: ["4"] }],
+          price: "1",
+        }),
+      ],
+      "default",
+      "m5.large",
+      "on-demand",
+      0.096,
+    ],
+    [
+      "Lte selects by a numeric bound: 2 vCPU is Lte 2",
+      [
+        overlay("small", {
+          requirements: [{ key: "karpenter.k8s.aws/instance-cpu", operator: "Lte", values: ["2"] }],
+          price: "1",
+        }),
+      ],
+      "default",
+      "m5.large",
+      "on-demand",
+      1,
     ],
     [
       "DoesNotExist on a label the pool lacks still matches",
