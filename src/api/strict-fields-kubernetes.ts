@@ -1,12 +1,26 @@
 import type { TSchema } from "@sinclair/typebox";
-import { ConditionSchema, ObjectMetaSchema } from "./meta.ts";
+import { ConditionSchema, LabelSelectorSchema, ObjectMetaSchema } from "./meta.ts";
 import { NodeSchema } from "./node.ts";
 import {
+  AffinitySchema,
+  ContainerPortSchema,
   ContainerSchema,
+  NodeAffinitySchema,
+  NodeSelectorRequirementSchema,
+  NodeSelectorSchema,
+  NodeSelectorTermSchema,
+  PodAffinitySchema,
+  PodAffinityTermSchema,
   PodSchema,
   PodSpecSchema,
+  PodTemplateSpecSchema,
+  PreferredSchedulingTermSchema,
   ResourceRequirementsSchema,
+  TaintSchema,
+  TolerationSchema,
+  TopologySpreadConstraintSchema,
   VolumeSchema,
+  WeightedPodAffinityTermSchema,
 } from "./pod.ts";
 import { PodDisruptionBudgetSchema } from "./policy.ts";
 import {
@@ -25,17 +39,31 @@ import {
 
 /**
  * The fields of the Kubernetes types (core/v1, apps/v1, batch/v1, policy/v1, storage.k8s.io/v1,
- * as of Kubernetes 1.34) that carpool's schemas leave out: a manifest using them is valid, so
- * strict field validation must not call them unknown. Karpenter's and carpool's own kinds have
- * complete schemas (their CRDs are generated from them) and need no entry here.
+ * as of Kubernetes 1.36, the dev cluster's) that carpool's schemas leave out: a manifest using
+ * them is valid, so strict field validation must not call them unknown. Karpenter's and carpool's
+ * own kinds have complete schemas (their CRDs are generated from them) and need no entry here.
+ * test/e2e/input-validation.test.ts checks every entry against the API server's OpenAPI.
  */
-const unreadByLocation: readonly [TSchema, readonly string[]][] = [
-  [ObjectMetaSchema, ["selfLink", "deletionGracePeriodSeconds", "managedFields"]],
-  [at(ObjectMetaSchema, "ownerReferences[]"), ["blockOwnerDeletion"]],
+const unreadByLocation: readonly UnreadLocation[] = [
+  [
+    ObjectMetaSchema,
+    "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+    ["selfLink", "deletionGracePeriodSeconds", "managedFields"],
+  ],
+  [
+    at(ObjectMetaSchema, "ownerReferences[]"),
+    "io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference",
+    ["blockOwnerDeletion"],
+  ],
   // core/v1 NodeCondition and PodCondition, and metav1.Condition, beyond the shared fields.
-  [ConditionSchema, ["lastHeartbeatTime", "lastProbeTime", "observedGeneration"]],
+  [
+    ConditionSchema,
+    "io.k8s.api.core.v1.NodeCondition io.k8s.api.core.v1.PodCondition io.k8s.apimachinery.pkg.apis.meta.v1.Condition",
+    ["lastHeartbeatTime", "lastProbeTime", "observedGeneration"],
+  ],
   [
     PodSpecSchema,
+    "io.k8s.api.core.v1.PodSpec",
     [
       "activeDeadlineSeconds",
       "automountServiceAccountToken",
@@ -57,17 +85,18 @@ const unreadByLocation: readonly [TSchema, readonly string[]][] = [
       "resources",
       "runtimeClassName",
       "schedulingGates",
+      "schedulingGroup",
       "securityContext",
       "serviceAccount",
       "serviceAccountName",
       "setHostnameAsFQDN",
       "shareProcessNamespace",
       "subdomain",
-      "workloadRef",
     ],
   ],
   [
     ContainerSchema,
+    "io.k8s.api.core.v1.Container",
     [
       "args",
       "command",
@@ -91,9 +120,10 @@ const unreadByLocation: readonly [TSchema, readonly string[]][] = [
       "workingDir",
     ],
   ],
-  [ResourceRequirementsSchema, ["claims"]],
+  [ResourceRequirementsSchema, "io.k8s.api.core.v1.ResourceRequirements", ["claims"]],
   [
     VolumeSchema,
+    "io.k8s.api.core.v1.Volume",
     [
       "awsElasticBlockStore",
       "azureDisk",
@@ -125,9 +155,14 @@ const unreadByLocation: readonly [TSchema, readonly string[]][] = [
       "vsphereVolume",
     ],
   ],
-  [at(VolumeSchema, "ephemeral.volumeClaimTemplate.spec"), persistentVolumeClaimSpecFields()],
+  [
+    at(VolumeSchema, "ephemeral.volumeClaimTemplate.spec"),
+    "io.k8s.api.core.v1.PersistentVolumeClaimSpec",
+    persistentVolumeClaimSpecFields(),
+  ],
   [
     at(PodSchema, "status"),
+    "io.k8s.api.core.v1.PodStatus",
     [
       "allocatedResources",
       "containerStatuses",
@@ -137,6 +172,7 @@ const unreadByLocation: readonly [TSchema, readonly string[]][] = [
       "hostIPs",
       "initContainerStatuses",
       "message",
+      "nodeAllocatableResourceClaimStatuses",
       "observedGeneration",
       "podIP",
       "podIPs",
@@ -148,9 +184,14 @@ const unreadByLocation: readonly [TSchema, readonly string[]][] = [
       "startTime",
     ],
   ],
-  [at(NodeSchema, "spec"), ["configSource", "externalID", "podCIDR", "podCIDRs"]],
+  [
+    at(NodeSchema, "spec"),
+    "io.k8s.api.core.v1.NodeSpec",
+    ["configSource", "externalID", "podCIDR", "podCIDRs"],
+  ],
   [
     at(NodeSchema, "status"),
+    "io.k8s.api.core.v1.NodeStatus",
     [
       "addresses",
       "config",
@@ -165,15 +206,15 @@ const unreadByLocation: readonly [TSchema, readonly string[]][] = [
       "volumesInUse",
     ],
   ],
-  ...workloadFields(DeploymentSchema, [
+  ...workloadFields(DeploymentSchema, "io.k8s.api.apps.v1.Deployment", [
     "minReadySeconds",
     "paused",
     "progressDeadlineSeconds",
     "revisionHistoryLimit",
     "strategy",
   ]),
-  ...workloadFields(ReplicaSetSchema, ["minReadySeconds"]),
-  ...workloadFields(StatefulSetSchema, [
+  ...workloadFields(ReplicaSetSchema, "io.k8s.api.apps.v1.ReplicaSet", ["minReadySeconds"]),
+  ...workloadFields(StatefulSetSchema, "io.k8s.api.apps.v1.StatefulSet", [
     "minReadySeconds",
     "ordinals",
     "persistentVolumeClaimRetentionPolicy",
@@ -183,8 +224,12 @@ const unreadByLocation: readonly [TSchema, readonly string[]][] = [
     "updateStrategy",
     "volumeClaimTemplates",
   ]),
-  ...workloadFields(DaemonSetSchema, ["minReadySeconds", "revisionHistoryLimit", "updateStrategy"]),
-  ...workloadFields(JobSchema, [
+  ...workloadFields(DaemonSetSchema, "io.k8s.api.apps.v1.DaemonSet", [
+    "minReadySeconds",
+    "revisionHistoryLimit",
+    "updateStrategy",
+  ]),
+  ...workloadFields(JobSchema, "io.k8s.api.batch.v1.Job", [
     "activeDeadlineSeconds",
     "backoffLimit",
     "backoffLimitPerIndex",
@@ -198,9 +243,14 @@ const unreadByLocation: readonly [TSchema, readonly string[]][] = [
     "suspend",
     "ttlSecondsAfterFinished",
   ]),
-  [at(PodDisruptionBudgetSchema, "status"), ["conditions", "disruptedPods"]],
+  [
+    at(PodDisruptionBudgetSchema, "status"),
+    "io.k8s.api.policy.v1.PodDisruptionBudgetStatus",
+    ["conditions", "disruptedPods"],
+  ],
   [
     at(PersistentVolumeSchema, "spec"),
+    "io.k8s.api.core.v1.PersistentVolumeSpec",
     [
       "accessModes",
       "awsElasticBlockStore",
@@ -233,13 +283,23 @@ const unreadByLocation: readonly [TSchema, readonly string[]][] = [
   ],
   [
     at(PersistentVolumeSchema, "spec.claimRef"),
+    "io.k8s.api.core.v1.ObjectReference",
     ["apiVersion", "fieldPath", "kind", "resourceVersion", "uid"],
   ],
-  [at(PersistentVolumeSchema, ""), ["status"]],
-  [at(PersistentVolumeClaimSchema, "spec"), persistentVolumeClaimSpecFields()],
-  [at(PersistentVolumeClaimSchema, "spec.resources"), ["limits"]],
+  [at(PersistentVolumeSchema, ""), "io.k8s.api.core.v1.PersistentVolume", ["status"]],
+  [
+    at(PersistentVolumeClaimSchema, "spec"),
+    "io.k8s.api.core.v1.PersistentVolumeClaimSpec",
+    persistentVolumeClaimSpecFields(),
+  ],
+  [
+    at(PersistentVolumeClaimSchema, "spec.resources"),
+    "io.k8s.api.core.v1.VolumeResourceRequirements",
+    ["limits"],
+  ],
   [
     at(PersistentVolumeClaimSchema, "status"),
+    "io.k8s.api.core.v1.PersistentVolumeClaimStatus",
     [
       "accessModes",
       "allocatedResourceStatuses",
@@ -250,8 +310,46 @@ const unreadByLocation: readonly [TSchema, readonly string[]][] = [
       "modifyVolumeStatus",
     ],
   ],
-  [StorageClassSchema, ["allowVolumeExpansion", "mountOptions", "parameters", "reclaimPolicy"]],
+  [
+    StorageClassSchema,
+    "io.k8s.api.storage.v1.StorageClass",
+    ["allowVolumeExpansion", "mountOptions", "parameters", "reclaimPolicy"],
+  ],
+  // Modelled in full: listed so the API server test checks carpool's schema has every field.
+  [PodSchema, "io.k8s.api.core.v1.Pod", []],
+  [NodeSchema, "io.k8s.api.core.v1.Node", []],
+  [PersistentVolumeClaimSchema, "io.k8s.api.core.v1.PersistentVolumeClaim", []],
+  [PodDisruptionBudgetSchema, "io.k8s.api.policy.v1.PodDisruptionBudget", []],
+  [at(PodDisruptionBudgetSchema, "spec"), "io.k8s.api.policy.v1.PodDisruptionBudgetSpec", []],
+  [PodTemplateSpecSchema, "io.k8s.api.core.v1.PodTemplateSpec", []],
+  [AffinitySchema, "io.k8s.api.core.v1.Affinity", []],
+  [NodeAffinitySchema, "io.k8s.api.core.v1.NodeAffinity", []],
+  [NodeSelectorSchema, "io.k8s.api.core.v1.NodeSelector", []],
+  [NodeSelectorTermSchema, "io.k8s.api.core.v1.NodeSelectorTerm", []],
+  [NodeSelectorRequirementSchema, "io.k8s.api.core.v1.NodeSelectorRequirement", []],
+  [PreferredSchedulingTermSchema, "io.k8s.api.core.v1.PreferredSchedulingTerm", []],
+  [PodAffinitySchema, "io.k8s.api.core.v1.PodAffinity io.k8s.api.core.v1.PodAntiAffinity", []],
+  [PodAffinityTermSchema, "io.k8s.api.core.v1.PodAffinityTerm", []],
+  [WeightedPodAffinityTermSchema, "io.k8s.api.core.v1.WeightedPodAffinityTerm", []],
+  [TopologySpreadConstraintSchema, "io.k8s.api.core.v1.TopologySpreadConstraint", []],
+  [TolerationSchema, "io.k8s.api.core.v1.Toleration", []],
+  [TaintSchema, "io.k8s.api.core.v1.Taint", []],
+  [ContainerPortSchema, "io.k8s.api.core.v1.ContainerPort", []],
+  [LabelSelectorSchema, "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector", []],
+  [
+    at(LabelSelectorSchema, "matchExpressions[]"),
+    "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement",
+    [],
+  ],
 ];
+
+/**
+ * One place in carpool's schemas: the Kubernetes type(s) it stands for, by OpenAPI name
+ * (space-separated when one schema serves several), and the fields of those carpool does not read.
+ */
+export type UnreadLocation = readonly [schema: TSchema, openApi: string, unread: readonly string[]];
+
+export const KubernetesUnreadLocations: readonly UnreadLocation[] = unreadByLocation;
 
 export const KubernetesUnreadFields: UnreadFields = mergeLocations(unreadByLocation);
 
@@ -268,10 +366,10 @@ function persistentVolumeClaimSpecFields(): string[] {
 }
 
 /** A workload's spec fields beyond replicas, selector and template; its status is the server's. */
-function workloadFields(schema: TSchema, specFields: string[]): [TSchema, readonly string[]][] {
+function workloadFields(schema: TSchema, openApi: string, specFields: string[]): UnreadLocation[] {
   return [
-    [at(schema, "spec"), specFields],
-    [schema, ["status"]],
+    [at(schema, "spec"), `${openApi}Spec`, specFields],
+    [schema, openApi, ["status"]],
   ];
 }
 
@@ -287,9 +385,9 @@ function at(schema: TSchema, path: string): TSchema {
   return current;
 }
 
-function mergeLocations(locations: readonly [TSchema, readonly string[]][]): UnreadFields {
+function mergeLocations(locations: readonly UnreadLocation[]): UnreadFields {
   const merged = new Map<object, Set<string>>();
-  for (const [schema, fields] of locations) {
+  for (const [schema, , fields] of locations) {
     const properties = schema.properties as object;
     const set = merged.get(properties) ?? new Set<string>();
     for (const field of fields) set.add(field);

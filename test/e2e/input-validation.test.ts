@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
+import { KubernetesUnreadLocations } from "../../src/api/strict-fields-kubernetes.ts";
 import { validateObject } from "../../src/api/validate.ts";
 import { ApiError } from "../../src/kube/api-error.ts";
 import { type DevCluster, describeWithDevCluster, startDevCluster } from "../cluster/harness.ts";
@@ -178,5 +179,42 @@ describeWithDevCluster("carpool's input checks against a real API server", () =>
     });
     assert.equal(await refusal(full, { fieldValidation: "Strict" }), "");
     assert.deepEqual(validateObject(full).unknownFields, []);
+  });
+
+  // The API server's OpenAPI v3 documents are the Kubernetes types' field lists: every field is
+  // either in carpool's schema or listed as unread, and no unread field is made up.
+  it("every Kubernetes field is in carpool's schema or listed as unread, per the server's OpenAPI", async () => {
+    const groups = [
+      "api/v1",
+      "apis/apps/v1",
+      "apis/batch/v1",
+      "apis/policy/v1",
+      "apis/storage.k8s.io/v1",
+    ];
+    const definitions: Record<string, { properties?: Record<string, unknown> }> = {};
+    for (const group of groups) {
+      const document = await client.rest.request<{
+        components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+      }>("GET", `/openapi/v3/${group}`);
+      Object.assign(definitions, document.components.schemas);
+    }
+    const problems: string[] = [];
+    for (const [schema, openApi, unread] of KubernetesUnreadLocations) {
+      const names = openApi.split(" ");
+      const server = new Set<string>();
+      for (const name of names) {
+        const definition = definitions[name];
+        if (definition === undefined) problems.push(`${name}: not in the server's OpenAPI`);
+        for (const field of Object.keys(definition?.properties ?? {})) server.add(field);
+      }
+      const modelled = new Set(Object.keys((schema.properties ?? {}) as object));
+      const missing = [...server].filter((f) => !modelled.has(f) && !unread.includes(f));
+      const invented = [...unread, ...modelled].filter((f) => !server.has(f));
+      if (missing.length > 0)
+        problems.push(`${openApi}: neither modelled nor unread: ${missing.join(", ")}`);
+      if (invented.length > 0)
+        problems.push(`${openApi}: not Kubernetes fields: ${invented.join(", ")}`);
+    }
+    assert.deepEqual(problems, []);
   });
 });
