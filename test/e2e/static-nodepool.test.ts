@@ -1,6 +1,7 @@
 // A static NodePool (spec.replicas, Karpenter v1.8 #2521) against the real control plane: carpool's
 // controller keeps that many nodes with no pod asking for them, takes pods onto them, never launches
-// another for pending pods, and scales down when replicas drops through the scale subresource.
+// another for pending pods, and scales down when replicas drops through the scale subresource. And
+// limits.nodes on a dynamic pool: one node, however many pods want one each.
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -19,28 +20,34 @@ import { ClusterClient, type Manifest, waitFor } from "./cluster-client.ts";
 import { ControllerProcess } from "./controller-process.ts";
 import { deployment, nodeClass } from "./manifests.ts";
 
+/** m5.large on-demand on kwok, labelled team=static. */
+const template = {
+  metadata: { labels: { team: "static" } },
+  spec: {
+    nodeClassRef: { group: "carpool.dev", kind: "KwokNodeClass", name: "default" },
+    requirements: [
+      { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+      { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
+      { key: "node.kubernetes.io/instance-type", operator: "In", values: ["m5.large"] },
+    ],
+  },
+};
+
 const fixedPool: Manifest = {
   apiVersion: "karpenter.sh/v1",
   kind: "NodePool",
   metadata: { name: "fixed" },
-  spec: {
-    replicas: 2,
-    template: {
-      metadata: { labels: { team: "static" } },
-      spec: {
-        nodeClassRef: { group: "carpool.dev", kind: "KwokNodeClass", name: "default" },
-        requirements: [
-          { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
-          { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
-          { key: "node.kubernetes.io/instance-type", operator: "In", values: ["m5.large"] },
-        ],
-      },
-    },
-    limits: { nodes: "3" },
-  },
+  spec: { replicas: 2, template, limits: { nodes: "3" } },
 };
 
-describeWithDevCluster("a static NodePool on a real control plane", () => {
+const cappedPool: Manifest = {
+  apiVersion: "karpenter.sh/v1",
+  kind: "NodePool",
+  metadata: { name: "capped" },
+  spec: { template, limits: { nodes: "1" } },
+};
+
+describeWithDevCluster("static NodePools and limits.nodes on a real control plane", () => {
   let cluster: DevCluster;
   let client: ClusterClient;
   let controller: ControllerProcess | undefined;
@@ -141,5 +148,33 @@ describeWithDevCluster("a static NodePool on a real control plane", () => {
       (await pool())?.status?.nodes === 1 ? true : undefined,
     );
     assert.ok(controller.events("NodeClaimCreated").length >= 2);
+  });
+
+  it("limits.nodes: 1 on a dynamic pool launches one node for three pods that each need one", async () => {
+    await client.apply(cappedPool);
+    // 1500m each: one per m5.large (2 vCPU), on the capped pool only.
+    await client.apply(
+      deployment({
+        name: "wide",
+        replicas: 3,
+        requests: { cpu: "1500m", memory: "512Mi" },
+        nodeSelector: { "karpenter.sh/nodepool": "capped" },
+      }),
+    );
+    const told = await controller?.waitForLog(
+      "a pod told the node limit",
+      (l) => l.reason === "PodUnschedulable" && /limit on nodes/.test(String(l.message ?? "")),
+      120_000,
+    );
+    assert.match(
+      String(told?.message),
+      /NodePool\/capped: NodePool limit on nodes would be exceeded: 1 in use/,
+    );
+    // Settled: still one claim of the pool after the next passes.
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    const capped = (await claims()).filter(
+      (c) => c.metadata.labels?.["karpenter.sh/nodepool"] === "capped",
+    );
+    assert.equal(capped.length, 1, "one node for limits.nodes: 1");
   });
 });
