@@ -157,8 +157,30 @@ describe("huge, binary and hostile input", () => {
     assert.equal(result.status, 2);
     assert.match(
       result.stderr,
-      /big\.yaml: file is 17\.0 MiB; carpool reads manifest files of at most 16 MiB/,
+      /big\.yaml: larger than 16 MiB \(17\.0 MiB or more\), the most carpool reads from one manifest file/,
     );
+  });
+  it("an endless device is read only to the limit, not forever", () => {
+    const result = carpool(["plan", "-f", "/dev/zero"]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^\/dev\/zero: larger than 16 MiB/);
+  });
+  it("standard input above the limit is refused too", () => {
+    const result = carpool(["plan", "-f", "-"], "#".repeat(17 * 1024 * 1024));
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^-: larger than 16 MiB/);
+  });
+  it("a pipe (-f <(command)) is read like a file", () => {
+    const result = spawnSync(
+      "bash",
+      ["-c", `"${process.execPath}" bin/carpool.mjs plan -f <(printf '%s' "$POD")`],
+      {
+        encoding: "utf8",
+        env: { ...process.env, POD: pod("web") },
+      },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /1 pending pod\b/);
   });
   it("a garbled text file prints a bounded number of short lines", () => {
     const garbled = Array.from(

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { LoadError } from "./load.ts";
 
@@ -37,7 +37,7 @@ export function readManifestFiles(
   const files: ManifestFile[] = [];
   const errors: LoadError[] = [];
   const notes: LoadError[] = [];
-  const readStdin = options.readStdin ?? (() => readFileSync(0));
+  const readStdin = options.readStdin ?? (() => readBounded(0));
   for (const path of paths) {
     if (path === "-") {
       const text = decodeManifest(readStdin(), "-");
@@ -102,12 +102,44 @@ function directoryFiles(
 
 function readManifest(file: string): string | LoadError {
   try {
-    const size = statSync(file).size;
-    if (size > maxManifestBytes) return tooLarge(file, size);
-    return decodeManifest(readFileSync(file), file);
+    const stats = statSync(file);
+    if (stats.size > maxManifestBytes) return tooLarge(file, stats.size);
+    if (stats.isFile()) return decodeManifest(readFileSync(file), file);
+    // A pipe (`-f <(kubectl get …)`) or a device has no size to check first: read up to the limit.
+    const fd = openSync(file, "r");
+    try {
+      return decodeManifest(readBounded(fd), file);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     return { file, message: `cannot read: ${(error as Error).message}` };
   }
+}
+
+/**
+ * Reads `fd` to its end, or to one byte past the size limit (which decodeManifest then refuses),
+ * so an endless source such as /dev/zero cannot hang the run or fill memory.
+ */
+export function readBounded(fd: number): Uint8Array {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.alloc(1024 * 1024);
+  while (total <= maxManifestBytes) {
+    let read: number;
+    try {
+      read = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      // A non-blocking standard input has nothing yet: wait a little, as readFileSync(0) would not.
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      continue;
+    }
+    if (read === 0) break;
+    chunks.push(Buffer.from(chunk.subarray(0, read)));
+    total += read;
+  }
+  return Buffer.concat(chunks);
 }
 
 /** Manifests are UTF-8 text (YAML 1.2, RFC 8259): anything else is refused before parsing. */
@@ -117,6 +149,7 @@ function decodeManifest(content: string | Uint8Array, file: string): string | Lo
     return content.includes("\u0000") ? binary(file) : content;
   }
   if (content.byteLength > maxManifestBytes) return tooLarge(file, content.byteLength);
+  if (content.byteLength === 0) return "";
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(content);
@@ -127,10 +160,11 @@ function decodeManifest(content: string | Uint8Array, file: string): string | Lo
 }
 
 function tooLarge(file: string, bytes: number): LoadError {
-  const mib = (bytes / 1024 / 1024).toFixed(1);
+  // A pipe or device is read only one byte past the limit, so its size is "more than".
+  const limit = maxManifestBytes / 1024 / 1024;
   return {
     file,
-    message: `file is ${mib} MiB; carpool reads manifest files of at most ${maxManifestBytes / 1024 / 1024} MiB`,
+    message: `larger than ${limit} MiB (${(bytes / 1024 / 1024).toFixed(1)} MiB or more), the most carpool reads from one manifest file or standard input`,
   };
 }
 

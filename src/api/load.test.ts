@@ -172,7 +172,7 @@ describe("loadManifests: files and directories as kubectl reads them", () => {
     const dir = directory({ "big.yaml": "#".repeat(maxManifestBytes + 1) });
     assert.match(
       formatLoadError(loadManifests([dir]).errors[0] as never),
-      /big\.yaml: file is 16\.0 MiB; carpool reads manifest files of at most 16 MiB/,
+      /big\.yaml: larger than 16 MiB \(16\.0 MiB or more\), the most carpool reads/,
     );
   });
   it("a garbled file gives a few syntax errors, each cut short, and a count of the rest", () => {

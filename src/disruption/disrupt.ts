@@ -15,6 +15,7 @@ import {
   type ScoredNode,
 } from "./balanced.ts";
 import { allowedDisruptions } from "./budgets.ts";
+import { withBufferPodsPlaced } from "./buffer-capacity.ts";
 import { isProtected, podProtection } from "./do-not-disrupt.ts";
 import { driftOf } from "./drift.ts";
 import { parseDuration } from "./duration.ts";
@@ -112,7 +113,7 @@ class Disruption {
   #balancedTotals: ReadonlyMap<string, PoolTotals> = new Map();
 
   constructor(snapshot: ClusterSnapshot, catalog: Catalog, options: DisruptionOptions) {
-    this.#model = new ClusterModel(snapshot, catalog);
+    this.#model = new ClusterModel(withBufferPodsPlaced(snapshot, catalog), catalog);
     this.#catalog = catalog;
     this.#pdbs = new EvictionBudgets(snapshot.podDisruptionBudgets, snapshot.boundPods);
     this.#now = options.now;
