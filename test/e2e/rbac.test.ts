@@ -98,6 +98,25 @@ function app(name: string, nodePool: string): Manifest {
     },
   };
 }
+/** A NodeOverlay and an empty CapacityBuffer: the controller writes their status, changing nothing else. */
+const overlay: Manifest = {
+  apiVersion: "karpenter.sh/v1alpha1",
+  kind: "NodeOverlay",
+  metadata: { name: "rbac" },
+  spec: { requirements: [], capacity: { "example.com/rbac": "1" } },
+};
+const chunk: Manifest = {
+  apiVersion: "v1",
+  kind: "PodTemplate",
+  metadata: { name: "rbac", namespace: "default" },
+  template: { spec: { containers: [{ name: "c", image: "none" }] } },
+};
+const buffer: Manifest = {
+  apiVersion: "autoscaling.x-k8s.io/v1alpha1",
+  kind: "CapacityBuffer",
+  metadata: { name: "rbac", namespace: "default" },
+  spec: { podTemplateRef: { name: "rbac" }, replicas: 0 },
+};
 /** The `pinned` pod may not be evicted: draining its node waits out terminationGracePeriod, then deletes it. */
 const pinnedBudget: Manifest = {
   apiVersion: "policy/v1",
@@ -154,6 +173,9 @@ describeWithDevCluster("least privilege: the chart's RBAC on a real API server",
       await admin.delete("apps/v1", "Deployment", name, "default");
     await admin.delete("apps/v1", "DaemonSet", "agent", "default");
     await admin.delete("policy/v1", "PodDisruptionBudget", "pinned", "default");
+    await admin.delete("karpenter.sh/v1alpha1", "NodeOverlay", "rbac");
+    await admin.delete("autoscaling.x-k8s.io/v1alpha1", "CapacityBuffer", "rbac", "default");
+    await admin.delete("v1", "PodTemplate", "rbac", "default");
     for (const name of ["rbac", "grace"]) await admin.delete("karpenter.sh/v1", "NodePool", name);
     await admin.delete("carpool.dev/v1alpha1", "KwokNodeClass", "default");
     await admin.delete("coordination.k8s.io/v1", "Lease", "carpool-leader-election", namespace);
@@ -212,6 +234,9 @@ describeWithDevCluster("least privilege: the chart's RBAC on a real API server",
       pinnedBudget,
       app("mover", "rbac"),
       app("pinned", "grace"),
+      overlay,
+      chunk,
+      buffer,
     ];
     for (const object of objects) await admin.apply(object);
     const running = async (name: string) => {
@@ -242,6 +267,24 @@ describeWithDevCluster("least privilege: the chart's RBAC on a real API server",
         const ready =
           written?.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
         return ready && (written?.status?.nodes ?? 0) >= 1 ? true : undefined;
+      },
+      20_000,
+    );
+    await step(
+      "NodeOverlay and CapacityBuffer status written",
+      async () => {
+        const o = await admin.get<Manifest & { status?: { conditions?: unknown[] } }>(
+          "karpenter.sh/v1alpha1",
+          "NodeOverlay",
+          "rbac",
+        );
+        const b = await admin.get<Manifest & { status?: { conditions?: unknown[] } }>(
+          "autoscaling.x-k8s.io/v1alpha1",
+          "CapacityBuffer",
+          "rbac",
+          "default",
+        );
+        return o?.status?.conditions?.length && b?.status?.conditions?.length ? true : undefined;
       },
       20_000,
     );
