@@ -185,6 +185,7 @@ describe("EC2NodeClass status against moto, through the real SDK", { skip }, () 
         "SecurityGroupsReady",
         "AMIsReady",
         "InstanceProfileReady",
+        "CapacityReservationsReady",
         "ValidationSucceeded",
         "Ready",
       ].map((c) => `${c}=True`),
