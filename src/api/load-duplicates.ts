@@ -1,4 +1,4 @@
-import type { LoadError, LoadedObject } from "./load.ts";
+import type { LoadError, LoadedObject, ObjectSource } from "./load.ts";
 
 /**
  * The same object — API group, kind, namespace and name, the API server's identity — given twice.
@@ -19,11 +19,11 @@ export function duplicateObjectErrors(objects: readonly LoadedObject[]): LoadErr
       first.set(key, loaded);
       continue;
     }
-    const here = `document ${source.documentIndex + 1}`;
+    const here = place(source);
     const there =
       earlier.source.file === source.file
-        ? `document ${earlier.source.documentIndex + 1} of the same file`
-        : `${earlier.source.file} (document ${earlier.source.documentIndex + 1})`;
+        ? `${place(earlier.source)} of the same file`
+        : `${earlier.source.file} (${place(earlier.source)})`;
     const namespace = object.metadata.namespace ? `${object.metadata.namespace}/` : "";
     errors.push({
       file: source.file,
@@ -34,4 +34,10 @@ export function duplicateObjectErrors(objects: readonly LoadedObject[]): LoadErr
     });
   }
   return errors;
+}
+
+/** `document 2`, or `document 1, item 3` inside a `kind: List`. */
+function place(source: ObjectSource): string {
+  const item = source.listIndex === undefined ? "" : `, item ${source.listIndex + 1}`;
+  return `document ${source.documentIndex + 1}${item}`;
 }

@@ -218,6 +218,20 @@ describe("loadManifests: the same object twice", () => {
       /Pod default\/web is defined twice: in document 2 here and in document 1 of the same file/,
     );
   });
+  it("in one List: an error naming both items (kubectl get -o yaml gives a List)", () => {
+    const item = { apiVersion: "v1", kind: "Node", metadata: { name: "n" } };
+    const list = JSON.stringify({ apiVersion: "v1", kind: "List", items: [item, item] });
+    assert.deepEqual(loadManifests(["-"], { readStdin: () => list }).errors.map(formatLoadError), [
+      "-: Node/n: Node n is defined twice: in document 1, item 2 here and in document 1, item 1 of the same file",
+    ]);
+  });
+  it("a List item that is not an object is named by its index", () => {
+    const list = JSON.stringify({ apiVersion: "v1", kind: "List", items: ["x"] });
+    assert.match(
+      formatLoadError(loadManifests(["-"], { readStdin: () => list }).errors[0] as never),
+      /^-: document 1: items\[0\]: must be a Kubernetes object/,
+    );
+  });
   it("the same name in another namespace or kind is another object", () => {
     const other =
       "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: other}\nspec: {containers: [{name: c}]}\n";

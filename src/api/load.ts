@@ -9,6 +9,8 @@ import { type KnownObject, NamespacedKinds, validateObject } from "./validate.ts
 export interface ObjectSource {
   readonly file: string;
   readonly documentIndex: number;
+  /** The object's index in a `kind: List` document's items. */
+  readonly listIndex?: number;
 }
 
 export interface LoadedObject {
@@ -111,7 +113,9 @@ export function parseManifestText(
   }
   const decoded = decodeObjects(
     documents.flatMap(({ value, documentIndex }) =>
-      expandList(value).map((object) => ({ object, documentIndex })),
+      isList(value)
+        ? value.items.map((object, listIndex) => ({ object, documentIndex, listIndex }))
+        : [{ object: value, documentIndex }],
     ),
     file,
     options,
@@ -140,15 +144,25 @@ function parseJson(text: string): unknown {
 
 /** Validates already-parsed objects, applying defaults; the library's `plan(objects)` uses it. */
 export function decodeObjects(
-  items: readonly { readonly object: unknown; readonly documentIndex: number }[],
+  items: readonly {
+    readonly object: unknown;
+    readonly documentIndex: number;
+    readonly listIndex?: number;
+  }[],
   file: string,
   options: Pick<LoadOptions, "strict"> = {},
 ): LoadResult {
   const objects: LoadedObject[] = [];
   const errors: LoadError[] = [];
   const warnings: LoadError[] = [];
-  for (const { object, documentIndex } of items) {
+  for (const { object, documentIndex, listIndex } of items) {
     const identity = identify(object);
+    const source = { file, documentIndex, ...(listIndex !== undefined && { listIndex }) };
+    // An item of a List without a kind is found by its index.
+    const at = (path: string) =>
+      listIndex === undefined || identity.kind !== undefined
+        ? path
+        : `items[${listIndex}]${path ? `.${path}` : ""}`;
     const validation = validateObject(object);
     // kubectl's words: `unknown field "spec.foo"`, a warning unless validation is strict.
     for (const path of validation.unknownFields) {
@@ -156,12 +170,18 @@ export function decodeObjects(
       (options.strict ? errors : warnings).push(unknown);
     }
     if (validation.ok) {
-      objects.push({ object: withDefaults(validation.object), source: { file, documentIndex } });
+      objects.push({ object: withDefaults(validation.object), source });
       continue;
     }
     const target = validation.unknownKind ? warnings : errors;
     for (const error of validation.errors) {
-      target.push({ file, documentIndex, ...identity, path: error.path, message: error.message });
+      target.push({
+        file,
+        documentIndex,
+        ...identity,
+        path: at(error.path),
+        message: error.message,
+      });
     }
   }
   return { objects, errors, warnings };
@@ -179,9 +199,8 @@ export function formatLoadError(error: LoadError): string {
     .join(": ");
 }
 
-function expandList(value: unknown): unknown[] {
-  if (isRecord(value) && value.kind === "List" && Array.isArray(value.items)) return value.items;
-  return [value];
+function isList(value: unknown): value is { items: unknown[] } {
+  return isRecord(value) && value.kind === "List" && Array.isArray(value.items);
 }
 
 function identify(object: unknown): { kind?: string; name?: string } {
