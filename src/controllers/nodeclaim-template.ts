@@ -3,6 +3,7 @@ import { defaultNodePool, type NodePool } from "../api/nodepool.ts";
 import { Annotations, Finalizers, Labels } from "../api/wellknown.ts";
 import { CarpoolHashVersion, nodePoolHash } from "../disruption/drift.ts";
 import type { ClusterStore } from "../ports/cluster-store.ts";
+import { Requirements } from "../scheduling/requirements.ts";
 
 /** What a new node must be: the pool, the instance types that would do, where and how to buy it. */
 export interface ClaimRequest {
@@ -17,8 +18,8 @@ export interface ClaimRequest {
 /**
  * A NodeClaim as Karpenter creates it from a NodePool's template: the template's labels, taints,
  * startup taints, node class and lifetimes, the termination finalizer, the template hash for
- * drift, and requirements that let the cloud provider launch any of the options in that zone
- * and capacity type.
+ * drift, and requirements: the pool's, narrowed to let the cloud provider launch any of the
+ * options in that zone and capacity type.
  */
 export function nodeClaimFor(request: ClaimRequest): NodeClaim {
   const pool = request.nodePool;
@@ -29,7 +30,12 @@ export function nodeClaimFor(request: ClaimRequest): NodeClaim {
     kind: "NodeClaim",
     metadata: {
       ...(request.name === undefined ? { generateName: `${poolName}-` } : { name: request.name }),
-      labels: { ...template.metadata?.labels, [Labels.nodePool]: poolName },
+      // With the single values of the pool's requirements, as Karpenter's scheduler labels claims.
+      labels: {
+        ...Requirements.from(template.spec.requirements).labels(),
+        ...template.metadata?.labels,
+        [Labels.nodePool]: poolName,
+      },
       annotations: {
         ...template.metadata?.annotations,
         [Annotations.nodePoolHash]: nodePoolHash(pool),
@@ -41,6 +47,10 @@ export function nodeClaimFor(request: ClaimRequest): NodeClaim {
       ...(template.spec.taints && { taints: template.spec.taints }),
       ...(template.spec.startupTaints && { startupTaints: template.spec.startupTaints }),
       requirements: [
+        // The pool's own requirements, as Karpenter's claims carry them: their single values
+        // become the node's labels, so a pod selecting one finds the node and the node is not
+        // drifted from its pool for lacking it. The keys below narrow them to the plan's choice.
+        ...template.spec.requirements,
         { key: Labels.nodePool, operator: "In", values: [poolName] },
         { key: Labels.instanceType, operator: "In", values: [...request.instanceTypeOptions] },
         { key: Labels.zone, operator: "In", values: [request.zone] },

@@ -1,6 +1,6 @@
 import type { NodeClaim } from "../api/nodeclaim.ts";
 import { Labels } from "../api/wellknown.ts";
-import { declaredLabelKeys, wellKnownLabelKeys } from "../catalog/catalog-label-keys.ts";
+import { declaredLabelKeys } from "../catalog/catalog-label-keys.ts";
 import {
   compareText,
   type InstanceType,
@@ -23,8 +23,8 @@ export interface OfferingChoice {
  * `getCapacityType` buys spot whenever the claim allows it and spot is offered, whatever the
  * prices), then cheapest first (ties by type name, then the type's own offering order: zone), as
  * Karpenter's providers launch the cheapest compatible offering of that capacity type. The type's
- * labels must be compatible with the requirements (well-known labels and the catalog's own may be
- * left undefined; a key the catalog declares and the type lacks is DoesNotExist) and the offering's
+ * labels must intersect the requirements on every key both define (a key the catalog declares and
+ * the type lacks is DoesNotExist; a custom key only the claim names is its pool's) and the offering's
  * zone and capacity type allowed. Availability is the caller's to judge: whether an offering can
  * be had now is what distinguishes one provider from another.
  */
@@ -33,21 +33,27 @@ export function allowedOfferings(
   requirements: Requirements,
 ): OfferingChoice[] {
   const declared = declaredLabelKeys(instanceTypes);
-  const wellKnown = wellKnownLabelKeys(instanceTypes);
-  return instanceTypes
-    .filter((type) => typeRequirements(type, declared).isCompatible(requirements, wellKnown))
-    .flatMap((instanceType) =>
-      instanceType.offerings
-        .filter((offering) => offeringAllowed(offering, requirements))
-        .map((offering) => ({ instanceType, offering })),
-    )
-    .sort(
-      (a, b) =>
-        launchRank(a.offering.capacityType) - launchRank(b.offering.capacityType) ||
-        compareText(a.offering.capacityType, b.offering.capacityType) ||
-        a.offering.price - b.offering.price ||
-        compareText(a.instanceType.name, b.instanceType.name),
-    );
+  return (
+    instanceTypes
+      // Karpenter's providers: `claim.Compatible(type, AllowUndefinedWellKnownLabels)`, so only the
+      // keys both define must intersect; a claim's custom keys (its pool's labels) are no type's.
+      .filter(
+        (type) =>
+          requirements.intersects(typeRequirements(type, declared), "instanceType").length === 0,
+      )
+      .flatMap((instanceType) =>
+        instanceType.offerings
+          .filter((offering) => offeringAllowed(offering, requirements))
+          .map((offering) => ({ instanceType, offering })),
+      )
+      .sort(
+        (a, b) =>
+          launchRank(a.offering.capacityType) - launchRank(b.offering.capacityType) ||
+          compareText(a.offering.capacityType, b.offering.capacityType) ||
+          a.offering.price - b.offering.price ||
+          compareText(a.instanceType.name, b.instanceType.name),
+      )
+  );
 }
 
 /** The labels a node launched on this offering carries: its type's, plus where and how bought. */
