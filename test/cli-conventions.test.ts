@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { examplesOf } from "../src/cli/help-examples.ts";
+import { skipWithoutTool } from "./external-tools.ts";
 
 const cli = join(process.cwd(), "bin", "carpool.mjs");
 
@@ -262,7 +263,7 @@ describe("carpool completion", () => {
     assert.deepEqual(complete("completion", ""), ["bash", "zsh", "fish"]);
     assert.ok(complete("controller", "--cloud-provider", "").includes("kwok"));
   });
-  it("zsh: the script parses (zsh -n)", { skip: hasCommand("zsh") ? false : "no zsh" }, () => {
+  it("zsh: the script parses (zsh -n)", { skip: skipWithoutTool("zsh") }, () => {
     const file = script("zsh");
     const result = spawnSync("zsh", ["-n", file], { encoding: "utf8" });
     assert.equal(result.status, 0, result.stderr);
@@ -274,7 +275,7 @@ describe("carpool completion", () => {
     );
     assert.equal(registered.stdout, "_carpool\n", registered.stderr);
   });
-  it("fish: the script parses (fish -n)", { skip: hasCommand("fish") ? false : "no fish" }, () => {
+  it("fish: the script parses (fish -n)", { skip: skipWithoutTool("fish") }, () => {
     const file = script("fish");
     const result = spawnSync("fish", ["--no-execute", file], { encoding: "utf8" });
     assert.equal(result.status, 0, result.stderr);

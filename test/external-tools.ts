@@ -61,6 +61,18 @@ export const externalTools: readonly ExternalTool[] = [
     present: onPath("curl"),
   },
   {
+    name: "zsh",
+    debianPackages: ["zsh"],
+    usedBy: "the zsh completion script's checks",
+    present: onPath("zsh"),
+  },
+  {
+    name: "fish",
+    debianPackages: ["fish"],
+    usedBy: "the fish completion script's checks",
+    present: onPath("fish"),
+  },
+  {
     // tomllib needs 3.11; venv and ensurepip (python3-venv on Debian) make the moto virtualenv.
     name: "python3",
     debianPackages: ["python3", "python3-venv"],
