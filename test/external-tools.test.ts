@@ -70,11 +70,11 @@ describe("external tools", () => {
     const missing = missingTools({ PATH: bin });
     assert.deepEqual(
       missing.map((t) => t.name),
-      ["chromium", "cloud-init", "openssl", "curl", "python3"],
+      ["chromium", "cloud-init", "openssl", "curl", "zsh", "fish", "python3"],
     );
     assert.equal(
       installCommand(missing),
-      "apt-get update && apt-get install -y --no-install-recommends cloud-init openssl curl python3 python3-venv && apt-get install -y chromium",
+      "apt-get update && apt-get install -y --no-install-recommends cloud-init openssl curl zsh fish python3 python3-venv && apt-get install -y chromium",
     );
     assert.equal(
       installCommand([...byName("jq")]),
