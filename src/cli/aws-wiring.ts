@@ -21,8 +21,10 @@ import {
 } from "../providers/aws/cluster.ts";
 import { LiveInstanceTypes } from "../providers/aws/instance-types/live-instance-types.ts";
 import { forNodeClass } from "../providers/aws/instance-types/node-class-allocatable.ts";
+import { CapacityBlockExpirationController } from "../providers/aws/nodeclass/capacity-block-expiration.ts";
 import { CapacityReservations } from "../providers/aws/nodeclass/capacity-reservations.ts";
 import { EC2NodeClassController } from "../providers/aws/nodeclass/controller.ts";
+import { ReservedCapacityTypeController } from "../providers/aws/nodeclass/reserved-capacity-type.ts";
 import type { ProviderParts, ProviderPorts } from "./controller-providers.ts";
 
 /** Launch templates no launch has used for this long are deleted (they are made again when needed). */
@@ -113,7 +115,9 @@ export async function awsProvider(ports: ProviderPorts): Promise<ProviderParts> 
       await cloud.deleteIdleLaunchTemplates(IdleLaunchTemplateMs);
     },
   };
-  return { cloud, controllers: [nodeClasses, launchTemplates] };
+  const expiration = new CapacityBlockExpirationController({ store, clock, reservations, log });
+  const demotion = new ReservedCapacityTypeController({ store, cloud, clock, log });
+  return { cloud, controllers: [nodeClasses, launchTemplates, expiration, demotion] };
 }
 
 /** The user data of a claim's instance: its class's AMI family, cluster facts and kubelet settings. */
