@@ -204,6 +204,25 @@ describe("loadManifests: strict field validation", () => {
   });
 });
 
+describe("loadManifests: a field given twice (strict field validation's duplicate field)", () => {
+  const twice =
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n  template: {spec: {containers: [{name: c, name: d}]}}\n  replicas: 3\n";
+  it("is a warning naming each path; the last value counts, as Kubernetes' decoder keeps it", () => {
+    const result = loadManifests(["-"], { readStdin: () => twice });
+    assert.deepEqual(result.warnings.map(formatLoadError), [
+      '-: Deployment/web: duplicate field "spec.template.spec.containers[0].name"',
+      '-: Deployment/web: duplicate field "spec.replicas"',
+    ]);
+    const [loaded] = result.objects;
+    assert.ok(loaded?.object.kind === "Deployment");
+    assert.equal(loaded.object.spec.replicas, 3);
+  });
+  it("is an error with strict", () => {
+    const result = loadManifests(["-"], { readStdin: () => twice, strict: true });
+    assert.equal(result.errors.length, 2);
+  });
+});
+
 describe("loadManifests: the same object twice", () => {
   it("in two files: an error naming both", () => {
     const dir = directory({ "a.yaml": pod("web"), "b.yaml": pod("web") });

@@ -3,6 +3,7 @@ import { duplicateObjectErrors } from "./load-duplicates.ts";
 import { type ManifestFile, readManifestFiles } from "./load-files.ts";
 import { replicaLimitErrors } from "./load-limits.ts";
 import { defaultNodePool, type NodePool } from "./nodepool.ts";
+import { duplicateFieldPaths } from "./strict-fields-duplicates.ts";
 import { type KnownObject, NamespacedKinds, validateObject } from "./validate.ts";
 
 /** Where an object came from: the file (or "-" for standard input) and its document index. */
@@ -82,37 +83,13 @@ export function parseManifestText(
   file: string,
   options: Pick<LoadOptions, "strict"> = {},
 ): LoadResult {
-  const errors: LoadError[] = [];
-  const documents: { value: unknown; documentIndex: number }[] = [];
   const json = parseJson(text);
-  if (json !== undefined) documents.push({ value: json, documentIndex: 0 });
-  else {
-    let syntaxErrors = 0;
-    parseAllDocuments(text).forEach((document, documentIndex) => {
-      if (document.errors.length > 0) {
-        for (const error of document.errors) {
-          syntaxErrors++;
-          if (syntaxErrors > maxSyntaxErrorsPerFile) continue;
-          const line = error.linePos?.[0]?.line;
-          errors.push({
-            file,
-            documentIndex,
-            message: `${line ? `line ${line}: ` : ""}${cut(error.message.split("\n")[0] ?? "")}`,
-          });
-        }
-        return;
-      }
-      const value = document.toJS();
-      if (value !== null && value !== undefined) documents.push({ value, documentIndex });
-    });
-    if (syntaxErrors > maxSyntaxErrorsPerFile)
-      errors.push({
-        file,
-        message: `${syntaxErrors - maxSyntaxErrorsPerFile} more YAML syntax errors not shown`,
-      });
-  }
+  const parsed: ParsedYaml =
+    json !== undefined
+      ? { documents: [{ value: json, documentIndex: 0 }], errors: [], duplicateFields: [] }
+      : parseYaml(text, file);
   const decoded = decodeObjects(
-    documents.flatMap(({ value, documentIndex }) =>
+    parsed.documents.flatMap(({ value, documentIndex }) =>
       isList(value)
         ? value.items.map((object, listIndex) => ({ object, documentIndex, listIndex }))
         : [{ object: value, documentIndex }],
@@ -120,7 +97,62 @@ export function parseManifestText(
     file,
     options,
   );
-  return { ...decoded, errors: [...errors, ...decoded.errors] };
+  return {
+    objects: decoded.objects,
+    errors: [
+      ...parsed.errors,
+      ...(options.strict ? parsed.duplicateFields : []),
+      ...decoded.errors,
+    ],
+    warnings: [...(options.strict ? [] : parsed.duplicateFields), ...decoded.warnings],
+  };
+}
+
+interface ParsedYaml {
+  readonly documents: readonly { readonly value: unknown; readonly documentIndex: number }[];
+  readonly errors: readonly LoadError[];
+  /** `duplicate field "spec.replicas"`: kubectl's warning, an error when strict. */
+  readonly duplicateFields: readonly LoadError[];
+}
+
+function parseYaml(text: string, file: string): ParsedYaml {
+  const documents: { value: unknown; documentIndex: number }[] = [];
+  const errors: LoadError[] = [];
+  const duplicateFields: LoadError[] = [];
+  let syntaxErrors = 0;
+  // Keys given twice are reported below, as kubectl does, rather than failing the document.
+  parseAllDocuments(text, { uniqueKeys: false }).forEach((document, documentIndex) => {
+    if (document.errors.length > 0) {
+      for (const error of document.errors) {
+        syntaxErrors++;
+        if (syntaxErrors > maxSyntaxErrorsPerFile) continue;
+        const line = error.linePos?.[0]?.line;
+        errors.push({
+          file,
+          documentIndex,
+          message: `${line ? `line ${line}: ` : ""}${cut(error.message.split("\n")[0] ?? "")}`,
+        });
+      }
+      return;
+    }
+    const value = document.toJS();
+    if (value === null || value === undefined) return;
+    documents.push({ value, documentIndex });
+    const identity = isList(value) ? {} : identify(value);
+    for (const path of duplicateFieldPaths(document.contents))
+      duplicateFields.push({
+        file,
+        documentIndex,
+        ...identity,
+        message: `duplicate field "${path}"`,
+      });
+  });
+  if (syntaxErrors > maxSyntaxErrorsPerFile)
+    errors.push({
+      file,
+      message: `${syntaxErrors - maxSyntaxErrorsPerFile} more YAML syntax errors not shown`,
+    });
+  return { documents, errors, duplicateFields };
 }
 
 function cut(message: string): string {
