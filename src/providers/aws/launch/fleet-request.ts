@@ -2,7 +2,7 @@ import type { CreateFleetCommandInput } from "@aws-sdk/client-ec2";
 import { CapacityTypes, Labels } from "../../../api/wellknown.ts";
 import type { Requirements } from "../../../scheduling/requirements.ts";
 import type { OfferingChoice } from "../../offering-choice.ts";
-import { type ReservationTarget, reservedFleetChoices } from "./reserved-choices.ts";
+import { type ReservationTarget, reservationOf, reservedFleetChoices } from "./reserved-choices.ts";
 import { ec2Tags } from "./tags.ts";
 
 /** Karpenter sends at most this many instance types in one CreateFleet (instance.go maxInstanceTypes). */
@@ -16,7 +16,7 @@ export type LaunchCapacityType =
 /**
  * Karpenter's getCapacityType: reserved, then spot, then on-demand — the first the claim allows
  * that some launchable offering has (a reservation is already paid for; spot, once allowed, is
- * preferred to on-demand).
+ * preferred to on-demand). A reserved offering counts only with the reservation it launches into.
  */
 export function chooseCapacityType(
   requirements: Requirements,
@@ -26,7 +26,11 @@ export function chooseCapacityType(
   for (const type of [CapacityTypes.reserved, CapacityTypes.spot] as const)
     if (
       (allowed === undefined || allowed.has(type)) &&
-      launchable.some((c) => c.offering.capacityType === type)
+      launchable.some(
+        (c) =>
+          c.offering.capacityType === type &&
+          (type !== CapacityTypes.reserved || reservationOf(c) !== undefined),
+      )
     )
       return type;
   return CapacityTypes.onDemand;

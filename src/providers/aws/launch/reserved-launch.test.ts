@@ -134,6 +134,15 @@ describe("capacity type of a launch (instance.go getCapacityType: reserved, then
         launchable: all,
         want: "on-demand",
       },
+      {
+        name: "a reserved offering naming no reservation (not from a node class) is not launched into",
+        allowed: ["reserved", "on-demand"],
+        launchable: [
+          choice("m5.large", offering("us-east-1a", 0.01, "reserved")),
+          all[0] as OfferingChoice,
+        ],
+        want: "on-demand",
+      },
     ];
   for (const c of cases)
     it(c.name, () => assert.equal(chooseCapacityType(ct(c.allowed), c.launchable), c.want));
