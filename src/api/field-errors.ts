@@ -76,12 +76,13 @@ function describe(error: ValueError): string {
       return "must be a list";
     case ValueErrorType.Object:
       return "must be an object";
+    // The API server's words for a number out of range (apimachinery's field.Invalid).
     case ValueErrorType.IntegerMinimum:
     case ValueErrorType.NumberMinimum:
-      return `must be at least ${(schema as { minimum?: number }).minimum}`;
+      return `Invalid value: ${JSON.stringify(error.value)}: must be greater than or equal to ${(schema as { minimum?: number }).minimum}`;
     case ValueErrorType.IntegerMaximum:
     case ValueErrorType.NumberMaximum:
-      return `must be at most ${(schema as { maximum?: number }).maximum}`;
+      return `Invalid value: ${JSON.stringify(error.value)}: must be less than or equal to ${(schema as { maximum?: number }).maximum}`;
     case ValueErrorType.ArrayMaxItems:
       return `must have at most ${(schema as { maxItems?: number }).maxItems} items`;
     case ValueErrorType.ArrayMinItems:

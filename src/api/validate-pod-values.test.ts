@@ -119,7 +119,7 @@ describe("pod values the API server refuses", () => {
       },
     });
     assert.deepEqual(errors, [
-      "spec.replicas: must be at least 0",
+      "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
       'spec.template.spec.containers[0].resources.requests.cpu: Invalid value: "-1": must be greater than or equal to 0',
       "spec.selector.matchExpressions[0].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
     ]);

@@ -171,7 +171,11 @@ describe("NodePool validation (Karpenter v1 CRD schema and CEL rules)", () => {
       }),
       ["spec.disruption.budgets: 'schedule' must be set with 'duration'"],
     ],
-    ["weight is 1..100", nodePool({ weight: 0 }), ["spec.weight: must be at least 1"]],
+    [
+      "weight is 1..100",
+      nodePool({ weight: 0 }),
+      ["spec.weight: Invalid value: 0: must be greater than or equal to 1"],
+    ],
     [
       "consolidationPolicy is an enum",
       nodePool({ disruption: { consolidateAfter: "0s", consolidationPolicy: "Always" } }),
@@ -504,7 +508,9 @@ describe("EC2NodeClass validation (Karpenter v1 EC2NodeClass CRD schema and CEL 
     [
       "the hop limit is 1 to 64 (CRD)",
       ec2NodeClass({ metadataOptions: { httpPutResponseHopLimit: 65 } }),
-      ["spec.metadataOptions.httpPutResponseHopLimit: must be at most 64"],
+      [
+        "spec.metadataOptions.httpPutResponseHopLimit: Invalid value: 65: must be less than or equal to 64",
+      ],
     ],
     [
       "kubeReserved names only cpu, memory, ephemeral-storage, pid (CEL)",

@@ -97,8 +97,7 @@ const refused: readonly RefusedCase[] = [
       },
     },
     serverField: "spec.replicas",
-    // carpool says "must be at least 0", the schema's words for every kind's minimum.
-    sameWords: false,
+    sameWords: true,
   },
 ];
 
