@@ -105,8 +105,9 @@ export const KarpenterTaintSchema = Type.Object({
 
 /**
  * operatorpkg's status.Condition (metav1.Condition) with the CRD's limits on each field. Karpenter's
- * CRD also requires reason, message and lastTransitionTime and lists the three statuses; carpool's
- * controllers still write conditions without a reason, so those two stay loose here for now.
+ * CRD also requires reason, message and lastTransitionTime, which carpool's controllers always
+ * write (so a cluster with Karpenter's own CRDs takes their status); they stay optional here so that
+ * hand-written snapshots given to the offline commands need not carry them.
  */
 export const KarpenterConditionSchema = Type.Object({
   type: Type.String({

@@ -111,16 +111,19 @@ describe("Balanced scoring (Karpenter ScoreMove)", () => {
       ["b", { cost: 0.2, disruption: 8 }],
     ]);
     // Savings 0.2: a gets 0.15 (score (0.15/0.6)/(2/4) = 0.5, approved); b gets 0.05 ((0.05/0.2)/(6/8) = 0.33).
-    const both = evaluateMove(nodes, 0.2, () => true, totals);
+    const both = evaluateMove(nodes, 0.2, () => 2, totals);
     assert.equal(both?.approved, false);
     assert.ok(Math.abs((both?.score ?? 0) - 1 / 3) < 1e-9);
     // Only a's policy is Balanced: b's part is not scored.
-    const onlyA = evaluateMove(nodes, 0.2, (p) => p === "a", totals);
+    const onlyA = evaluateMove(nodes, 0.2, (p) => (p === "a" ? 2 : undefined), totals);
     assert.equal(onlyA?.approved, true);
     assert.equal(
-      evaluateMove(nodes, 0.2, () => false, totals),
+      evaluateMove(nodes, 0.2, () => undefined, totals),
       undefined,
     );
+    // consolidationThreshold 3 on b: its 0.33 now passes (≥ 1/3).
+    const lenient = evaluateMove(nodes, 0.2, (p) => (p === "b" ? 3 : 2), totals);
+    assert.equal(lenient?.approved, true);
   });
 });
 
@@ -150,6 +153,17 @@ describe("consolidationPolicy Balanced in disruption", () => {
       blockedOf(plan).a,
       "consolidationPolicy Balanced: the move saves 22.2% of its NodePool's cost for 50.0% of its disruption (score 0.44, needs 0.50)",
     );
+  });
+  it("consolidationThreshold 3 approves it: a score of 0.44 passes 1/3", () => {
+    const plan = disruptOf([
+      pool("default", { consolidationPolicy: "Balanced", consolidationThreshold: 3 }),
+      ...catalog,
+      ...managed("a", "large"),
+      ...managed("b", "large"),
+      ...eightSmall,
+      ...eightFull,
+    ]);
+    assert.deepEqual(summary(plan), ["Underutilized replace a → medium"]);
   });
   it("Balanced approves the same saving when it moves one pod (22% saved for 18% disrupted)", () => {
     const plan = disruptOf(cluster("Balanced", [bound("one", "a", "3")]));

@@ -9,7 +9,10 @@
  * cost, negative costs counted as 0. WhenEmpty and WhenEmptyOrUnderutilized are not scored.
  */
 
-/** Karpenter's BalancedK: the threshold is 1/k. */
+/**
+ * Karpenter's BalancedK: the threshold is 1/k. A pool's `disruption.consolidationThreshold` (1–3)
+ * sets its own k.
+ */
 export const BalancedK = 2;
 export const BalancedThreshold = 1 / BalancedK;
 
@@ -31,6 +34,8 @@ export interface BalancedScore {
   readonly score: number;
   readonly savingsFraction: number;
   readonly disruptionFraction: number;
+  /** The score a move needs: 1/k. */
+  readonly threshold: number;
 }
 
 /** A node's disruption: 1 for the node, plus each pod's eviction cost, never less than 0 each. */
@@ -56,21 +61,34 @@ export function poolTotals(nodes: readonly ScoredNode[]): Map<string, PoolTotals
  * Karpenter's ScoreMove: no pool cost or no savings is a rejection; no pool disruption approves
  * any saving; otherwise the ratio of the two fractions against 1/k.
  */
-export function scoreMove(savings: number, disruption: number, totals: PoolTotals): BalancedScore {
+export function scoreMove(
+  savings: number,
+  disruption: number,
+  totals: PoolTotals,
+  k: number = BalancedK,
+): BalancedScore {
   if (totals.cost <= 0)
-    return { approved: false, score: 0, savingsFraction: 0, disruptionFraction: 0 };
+    return {
+      approved: false,
+      score: 0,
+      savingsFraction: 0,
+      disruptionFraction: 0,
+      threshold: 1 / k,
+    };
   const savingsFraction = savings / totals.cost;
-  if (savings <= 0) return { approved: false, score: 0, savingsFraction, disruptionFraction: 0 };
+  if (savings <= 0)
+    return { approved: false, score: 0, savingsFraction, disruptionFraction: 0, threshold: 1 / k };
   if (totals.disruption <= 0)
     return {
       approved: true,
       score: Number.POSITIVE_INFINITY,
       savingsFraction,
       disruptionFraction: 0,
+      threshold: 1 / k,
     };
   const disruptionFraction = disruption / totals.disruption;
   const score = savingsFraction / disruptionFraction;
-  return { approved: score >= BalancedThreshold, score, savingsFraction, disruptionFraction };
+  return { approved: score >= 1 / k, score, savingsFraction, disruptionFraction, threshold: 1 / k };
 }
 
 /**
@@ -78,10 +96,14 @@ export function scoreMove(savings: number, disruption: number, totals: PoolTotal
  * the node outright is the best any move on it can do, so a node whose delete would be rejected
  * is skipped. Unknown totals let the node through (the move itself is scored later).
  */
-export function canPassThreshold(node: ScoredNode, totals: PoolTotals | undefined): boolean {
+export function canPassThreshold(
+  node: ScoredNode,
+  totals: PoolTotals | undefined,
+  k: number = BalancedK,
+): boolean {
   if (totals === undefined || totals.cost <= 0 || totals.disruption <= 0) return true;
   if (node.price === undefined || node.price <= 0) return true;
-  return scoreMove(node.price, nodeDisruption(node), totals).approved;
+  return scoreMove(node.price, nodeDisruption(node), totals, k).approved;
 }
 
 /**
@@ -92,7 +114,7 @@ export function canPassThreshold(node: ScoredNode, totals: PoolTotals | undefine
 export function evaluateMove(
   nodes: readonly ScoredNode[],
   savings: number,
-  isBalanced: (pool: string) => boolean,
+  balancedK: (pool: string) => number | undefined,
   totals: ReadonlyMap<string, PoolTotals>,
 ): BalancedScore | undefined {
   const byPool = new Map<string, ScoredNode[]>();
@@ -100,11 +122,12 @@ export function evaluateMove(
   const totalPrice = nodes.reduce((sum, n) => sum + (n.price ?? 0), 0);
   let worst: BalancedScore | undefined;
   for (const [pool, members] of byPool) {
-    if (!isBalanced(pool)) continue;
+    const k = balancedK(pool);
+    if (k === undefined) continue;
     const poolPrice = members.reduce((sum, n) => sum + (n.price ?? 0), 0);
     const share = byPool.size > 1 && totalPrice > 0 ? savings * (poolPrice / totalPrice) : savings;
     const disruption = members.reduce((sum, n) => sum + nodeDisruption(n), 0);
-    const result = scoreMove(share, disruption, totals.get(pool) ?? { cost: 0, disruption: 0 });
+    const result = scoreMove(share, disruption, totals.get(pool) ?? { cost: 0, disruption: 0 }, k);
     if (!result.approved) return result;
     if (worst === undefined || result.score < worst.score) worst = result;
   }

@@ -7,7 +7,7 @@ import type { PlannedNodeClaim } from "../solver/plan.ts";
 import { staticDriftReplacements } from "../solver/static-claim.ts";
 import { staticReplicas } from "../solver/static-pool.ts";
 import {
-  BalancedThreshold,
+  BalancedK,
   canPassThreshold,
   evaluateMove,
   type PoolTotals,
@@ -353,14 +353,11 @@ class Disruption {
     const score = evaluateMove(
       nodes.map((n) => this.#scored(n)),
       savings,
-      (pool) => this.#isBalanced(pool),
+      (pool) => this.#balancedK(pool),
       this.#balancedTotals,
     );
     if (score === undefined || score.approved) return outcome;
-    return {
-      ok: false,
-      block: { code: "balanced_rejected", threshold: BalancedThreshold, deleteOnly: false, ...score },
-    };
+    return { ok: false, block: { code: "balanced_rejected", deleteOnly: false, ...score } };
   }
 
   #consolidation(nodes: readonly ModelNode[]): Consolidation {
@@ -539,22 +536,24 @@ class Disruption {
     };
   }
 
-  #isBalanced(pool: string): boolean {
-    return (
-      this.#model.snapshot.nodePools.find((p) => p.metadata.name === pool)?.spec.disruption
-        ?.consolidationPolicy === "Balanced"
-    );
+  /** The pool's k when its policy is Balanced (consolidationThreshold, else Karpenter's 2). */
+  #balancedK(pool: string): number | undefined {
+    const disruption = this.#model.snapshot.nodePools.find((p) => p.metadata.name === pool)?.spec
+      .disruption;
+    if (disruption?.consolidationPolicy !== "Balanced") return undefined;
+    return disruption.consolidationThreshold ?? BalancedK;
   }
 
   /** Karpenter's CanPassThreshold: a Balanced node whose outright delete would be rejected is skipped. */
   #balancedDeleteBlock(node: ModelNode): BlockReason | undefined {
     const scored = this.#scored(node);
-    if (!this.#isBalanced(scored.pool)) return undefined;
+    const k = this.#balancedK(scored.pool);
+    if (k === undefined) return undefined;
     const totals = this.#balancedTotals.get(scored.pool);
-    if (canPassThreshold(scored, totals)) return undefined;
-    const score = evaluateMove([scored], scored.price ?? 0, () => true, this.#balancedTotals);
+    if (canPassThreshold(scored, totals, k)) return undefined;
+    const score = evaluateMove([scored], scored.price ?? 0, () => k, this.#balancedTotals);
     if (score === undefined) return undefined;
-    return { code: "balanced_rejected", threshold: BalancedThreshold, deleteOnly: true, ...score };
+    return { code: "balanced_rejected", deleteOnly: true, ...score };
   }
 
   /** Whether the pool's budget for the reason allows `count` more disruptions (this node included). */

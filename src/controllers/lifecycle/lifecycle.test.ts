@@ -74,3 +74,42 @@ describe("lifecycle: a launch that fails for another reason than capacity", () =
     );
   });
 });
+
+describe("lifecycle: the conditions it writes", () => {
+  it("carry a reason and a message, which Karpenter's CRD requires (operatorpkg SetTrue)", async () => {
+    const now = Date.parse("2026-12-01T12:00:00Z");
+    const store = new InMemoryClusterStore(() => new Date(now));
+    const cloud = failingCloud("unused");
+    cloud.create = async (claim: NodeClaim) => ({
+      ...claim,
+      status: { providerID: "test://box-01", capacity: { cpu: "2" }, allocatable: { cpu: "2" } },
+    });
+    const lifecycle = new Lifecycle({
+      store,
+      cloud,
+      clock: { now: () => new Date(now) },
+      events: { record: () => {} },
+      unavailable: new UnavailableOfferings(),
+    });
+    await store.create({
+      apiVersion: "karpenter.sh/v1",
+      kind: "NodeClaim",
+      metadata: { name: "rack-fghij" },
+      spec: {
+        nodeClassRef: { group: "carpool.dev", kind: "StaticNodeClass", name: "rack" },
+        requirements: [],
+      },
+    });
+    await lifecycle.reconcile();
+    const conditions = (await store.get("NodeClaim", "rack-fghij"))?.status?.conditions ?? [];
+    assert.deepEqual(conditions, [
+      {
+        type: "Launched",
+        status: "True",
+        reason: "Launched",
+        message: "",
+        lastTransitionTime: "2026-12-01T12:00:00.000Z",
+      },
+    ]);
+  });
+});

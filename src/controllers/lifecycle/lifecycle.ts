@@ -230,6 +230,10 @@ export function hasCondition(claim: NodeClaim, type: string): boolean {
   return (claim.status?.conditions ?? []).some((c) => c.type === type && c.status === "True");
 }
 
+/**
+ * A condition turned True, as Karpenter writes one (operatorpkg's SetTrue): the type as its reason
+ * and an empty message. Karpenter's CRD requires both, so a server with its CRDs refuses without.
+ */
 function condition(type: string, now: Date) {
-  return { type, status: "True", lastTransitionTime: now.toISOString() };
+  return { type, status: "True", reason: type, message: "", lastTransitionTime: now.toISOString() };
 }
