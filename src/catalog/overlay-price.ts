@@ -10,5 +10,5 @@ export function adjustedPrice(price: number, change: string): number {
   const adjusted = change.endsWith("%")
     ? price * (1 + Number(change.slice(0, -1)) / 100)
     : price + Number(change);
-  return adjusted >= 0 ? adjusted : 0;
+  return Math.max(adjusted, 0);
 }
