@@ -23,30 +23,33 @@ export interface LoadFlags {
  * (`FILE: KIND/NAME: field.path: reason`) and the result is undefined: the caller exits 2.
  */
 export function loadOrReport(
-  paths: readonly string[],
+  paths: readonly string[] | undefined,
   flags: LoadFlags = {},
 ): LoadResult | undefined {
-  if (paths.length === 0) {
+  if (paths === undefined || paths.length === 0) {
     // `carpool plan < snapshot.yaml` reads nothing, as `kubectl apply` would: say how to.
     const piped = process.stdin.isTTY ? "" : "; standard input is read only with -f -";
-    printLine(
+    printDiagnostic(
       `error: no manifests given: pass -f FILE or -f DIRECTORY (-R for subdirectories)${piped}`,
     );
     return undefined;
   }
   const loaded = loadManifests(paths, flags);
-  for (const note of loaded.notes ?? []) printLine(`note: ${formatLoadError(note)}`);
-  for (const warning of loaded.warnings) printLine(`warning: ${formatLoadError(warning)}`);
+  for (const note of loaded.notes ?? []) printDiagnostic(`note: ${formatLoadError(note)}`);
+  for (const warning of loaded.warnings) printDiagnostic(`warning: ${formatLoadError(warning)}`);
   if (loaded.errors.length === 0) return loaded;
-  for (const error of loaded.errors) printLine(formatLoadError(error));
+  for (const error of loaded.errors) printDiagnostic(formatLoadError(error));
   return undefined;
 }
 
 /** A line quoting input can be megabytes long (a minified file's one line): this much is enough. */
 const maxLineLength = 1000;
 
-/** One diagnostic line on standard error, its input-derived text made safe for a terminal. */
-function printLine(line: string): void {
+/**
+ * One diagnostic line on standard error, its input-derived text made safe for a terminal and cut
+ * to a readable length. Commands printing errors that quote input should use it too.
+ */
+export function printDiagnostic(line: string): void {
   const shown =
     line.length > maxLineLength
       ? `${line.slice(0, maxLineLength)}… (${line.length - maxLineLength} more characters)`
