@@ -162,6 +162,15 @@ describe("loadManifests: files and directories as kubectl reads them", () => {
     assert.deepEqual(result.errors, []);
     assert.equal(result.warnings.length, 1);
   });
+  it("a kind carpool does not read still has its name checked (a Service name is a DNS label)", () => {
+    const result = loadManifests(["-"], {
+      readStdin: () => "apiVersion: v1\nkind: Service\nmetadata: {name: web.shop}\n",
+    });
+    assert.match(
+      formatLoadError(result.errors[0] as never),
+      /^-: Service\/web\.shop: metadata\.name: Invalid value: "web\.shop": must not contain dots/,
+    );
+  });
   it("a binary file is refused, naming it", () => {
     const dir = directory({ "x.yaml": new Uint8Array([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x00]) });
     assert.deepEqual(loadManifests([dir]).errors.map(formatLoadError), [

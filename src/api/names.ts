@@ -10,13 +10,15 @@ const subdomain = new RegExp(`^${subdomainPattern}$`);
 
 /**
  * The problems apimachinery's IsDNS1123Label / IsDNS1123Subdomain find in `value`, in their
- * words (k8s.io/apimachinery/pkg/util/validation): a length limit (63 / 253) and a pattern.
+ * words (k8s.io/apimachinery/pkg/util/validation): a length limit and a pattern.
  */
 export function nameProblems(value: string, rule: NameRule): string[] {
   const problems: string[] = [];
   if (rule === "dns1123Label") {
     if (value.length > 63) problems.push("must be no more than 63 characters");
-    if (!label.test(value))
+    // A valid subdomain fails only for its dots: the API server says just that.
+    if (!label.test(value) && subdomain.test(value)) problems.push("must not contain dots");
+    else if (!label.test(value))
       problems.push(
         `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '${labelPattern}')`,
       );
@@ -60,3 +62,19 @@ export function metadataNameErrors(
 function invalid(value: string, problem: string): string {
   return `Invalid value: ${JSON.stringify(value)}: ${problem}`;
 }
+
+/**
+ * Kinds carpool does not read whose names it still checks, because a bad one fails the whole
+ * `kubectl apply`: Namespaces and Services are DNS labels (ValidateNamespaceName; Services were
+ * DNS-1035 labels until RelaxedServiceNameValidation, on in the dev cluster's 1.36), the rest
+ * subdomains.
+ */
+export const unreadKindNames: Readonly<
+  Record<string, { readonly nameRule: NameRule; readonly namespaced: boolean }>
+> = {
+  "v1/Namespace": { nameRule: "dns1123Label", namespaced: false },
+  "v1/Service": { nameRule: "dns1123Label", namespaced: true },
+  "v1/ConfigMap": { nameRule: "dns1123Subdomain", namespaced: true },
+  "v1/Secret": { nameRule: "dns1123Subdomain", namespaced: true },
+  "v1/ServiceAccount": { nameRule: "dns1123Subdomain", namespaced: true },
+};

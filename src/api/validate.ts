@@ -12,7 +12,7 @@ import { type FieldError, structuralErrors } from "./field-errors.ts";
 import { type InstanceTypeObject, InstanceTypeObjectSchema } from "./instancetype.ts";
 import { type KwokNodeClass, KwokNodeClassSchema } from "./kwoknodeclass.ts";
 import type { LabelSelector } from "./meta.ts";
-import { metadataNameErrors } from "./names.ts";
+import { metadataNameErrors, unreadKindNames } from "./names.ts";
 import { type Node, NodeSchema } from "./node.ts";
 import { type NodeClaim, NodeClaimSchema } from "./nodeclaim.ts";
 import { type EC2NodeClass, EC2NodeClassSchema } from "./nodeclass.ts";
@@ -198,8 +198,14 @@ export function validateObject(object: unknown): Validation {
       errors.push({ path: "kind", message: "Object 'Kind' is missing" });
     return { ok: false, unknownKind: false, errors, unknownFields: [] };
   }
-  const rules = kinds[`${String(apiVersion)}/${String(kind)}`];
+  const rules = kinds[`${apiVersion}/${kind}`];
   if (rules === undefined) {
+    const naming = unreadKindNames[`${apiVersion}/${kind}`];
+    const nameErrors = naming
+      ? metadataNameErrors((object as { metadata?: unknown }).metadata, naming)
+      : [];
+    if (nameErrors.length > 0)
+      return { ok: false, unknownKind: false, errors: nameErrors, unknownFields: [] };
     return {
       ok: false,
       unknownKind: true,

@@ -38,6 +38,23 @@ const refused: readonly RefusedCase[] = [
     sameWords: true,
   },
   {
+    rule: "a Service name is a DNS label",
+    object: {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "Web", namespace: "default" },
+      spec: { ports: [{ port: 80 }] },
+    },
+    serverField: "metadata.name",
+    sameWords: true,
+  },
+  {
+    rule: "a Namespace name is a DNS label (no dots)",
+    object: { apiVersion: "v1", kind: "Namespace", metadata: { name: "team.a" } },
+    serverField: "metadata.name",
+    sameWords: true,
+  },
+  {
     rule: "a negative request",
     object: withResources({ requests: { cpu: "-1" } }),
     serverField: "spec.containers[0].resources.requests[cpu]",
