@@ -287,8 +287,17 @@ describe("loadManifests: the pod limit", () => {
     });
     assert.match(
       formatLoadError(result.errors[0] as never),
-      /Deployment\/b: spec\.replicas: the input asks for 20001 pods in all/,
+      /Deployment\/b: spec\.replicas: the input asks for 20001 pending pods in all/,
     );
+  });
+  it("pods already on nodes are not planned for: a settled cluster's snapshot passes", () => {
+    const bound = (i: number) =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: a-${i}}\nspec: {nodeName: n, containers: [{name: c}]}\n`;
+    const pods = Array.from({ length: 10 }, (_, i) => bound(i)).join("---\n");
+    const result = loadManifests(["-"], {
+      readStdin: () => `${deployment("a", maxPlannedPods)}---\n${deployment("b", 10)}---\n${pods}`,
+    });
+    assert.deepEqual(result.errors, []);
   });
   it("at the limit is fine", () => {
     assert.deepEqual(
