@@ -220,3 +220,12 @@ describe("the examples load cleanly", () => {
     });
   }
 });
+
+describe("no -f at all", () => {
+  it("YAML piped without -f - is an error with the hint to pass -f - (kubectl reads stdin only for -f -)", () => {
+    const result = carpool(["plan"], pod("web"));
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /required option '-f, --filename <path>' not specified/);
+    assert.match(result.stderr, /hint: standard input is not read unless asked: pass -f - /);
+  });
+});

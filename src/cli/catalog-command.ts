@@ -14,7 +14,7 @@ import { formatPrice, renderTable } from "../render/table.ts";
 import { plainStyle, type TextStyle } from "../render/text-style.ts";
 import { formatResources, type Resources } from "../resources/resource-list.ts";
 import { poolTemplates } from "../solver/pool-template.ts";
-import { ExitCode, loadOrReport } from "./output.ts";
+import { ExitCode, loadOrReport, printDiagnostic } from "./output.ts";
 import { type Output, printOutput } from "./print-output.ts";
 
 export interface CatalogCommandOptions {
@@ -40,8 +40,14 @@ export function runCatalog(options: CatalogCommandOptions, style: TextStyle = pl
   if (snapshot.instanceTypes.length > 0) {
     const user = catalogFromInstanceTypes(snapshot.instanceTypes as InstanceTypeObject[]);
     for (const error of user.errors)
-      process.stderr.write(
-        `${formatLoadError({ file: "-", kind: "InstanceType", name: error.instanceType, path: error.path, message: error.message })}\n`,
+      printDiagnostic(
+        formatLoadError({
+          file: "-",
+          kind: "InstanceType",
+          name: error.instanceType,
+          path: error.path,
+          message: error.message,
+        }),
       );
     if (user.errors.length > 0) return ExitCode.invalidInput;
     catalog = user.catalog;
@@ -55,7 +61,7 @@ export function runCatalog(options: CatalogCommandOptions, style: TextStyle = pl
   }
   const selector = options.selector === undefined ? undefined : parseSelector(options.selector);
   if (selector !== undefined && !selector.ok) {
-    process.stderr.write(`-l ${options.selector}: ${selector.message}\n`);
+    printDiagnostic(`-l ${options.selector}: ${selector.message}`);
     return ExitCode.invalidInput;
   }
   let types =
@@ -66,8 +72,8 @@ export function runCatalog(options: CatalogCommandOptions, style: TextStyle = pl
     const nodePool = snapshot.nodePools.find((p) => p.metadata.name === options.nodepool);
     if (nodePool === undefined) {
       const known = snapshot.nodePools.map((p) => p.metadata.name).join(", ") || "none";
-      process.stderr.write(
-        `--nodepool ${options.nodepool}: no such NodePool in the manifests (-f); they have ${known}\n`,
+      printDiagnostic(
+        `--nodepool ${options.nodepool}: no such NodePool in the manifests (-f); they have ${known}`,
       );
       return ExitCode.invalidInput;
     }

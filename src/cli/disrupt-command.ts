@@ -2,7 +2,7 @@ import { formatLoadError } from "../api/load.ts";
 import { disruptObjects } from "../disrupt.ts";
 import { renderDisruptionTable } from "../render/disruption.ts";
 import { plainStyle, type TextStyle } from "../render/text-style.ts";
-import { ExitCode, type LoadFlags, loadOrReport } from "./output.ts";
+import { ExitCode, type LoadFlags, loadOrReport, printDiagnostic } from "./output.ts";
 import { type Output, printOutput } from "./print-output.ts";
 
 export interface DisruptCommandOptions extends LoadFlags {
@@ -34,7 +34,7 @@ export function runDisrupt(options: DisruptCommandOptions, style: TextStyle = pl
     spotToSpot: options.spotToSpot,
   });
   if (!result.ok) {
-    for (const error of result.errors) process.stderr.write(`${formatLoadError(error)}\n`);
+    for (const error of result.errors) printDiagnostic(formatLoadError(error));
     return ExitCode.invalidInput;
   }
   const plan = result.plan;

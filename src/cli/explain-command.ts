@@ -1,7 +1,13 @@
 import { formatLoadError } from "../api/load.ts";
 import { explainObjects } from "../explain.ts";
 import { renderExplanation } from "../render/explain.ts";
-import { ExitCode, type LoadFlags, loadOrReport, type OutputFormat } from "./output.ts";
+import {
+  ExitCode,
+  type LoadFlags,
+  loadOrReport,
+  type OutputFormat,
+  printDiagnostic,
+} from "./output.ts";
 import { printOutput } from "./print-output.ts";
 
 export interface ExplainCommandOptions extends LoadFlags {
@@ -29,13 +35,13 @@ export function runExplain(pod: string, options: ExplainCommandOptions): number 
     return ExitCode.ok;
   }
   if ("errors" in result) {
-    for (const error of result.errors) process.stderr.write(`${formatLoadError(error)}\n`);
+    for (const error of result.errors) printDiagnostic(formatLoadError(error));
   } else {
     const known =
       result.pending.length > 0
         ? `; pending pods: ${result.pending.join(", ")}`
         : "; there are no pending pods";
-    process.stderr.write(`pod ${result.notFound} is not a pending pod in the input${known}\n`);
+    printDiagnostic(`pod ${result.notFound} is not a pending pod in the input${known}`);
   }
   return ExitCode.invalidInput;
 }

@@ -2,7 +2,7 @@ import { formatLoadError } from "../api/load.ts";
 import { planObjects } from "../plan.ts";
 import { renderPlanTable } from "../render/plan.ts";
 import { plainStyle, type TextStyle } from "../render/text-style.ts";
-import { ExitCode, type LoadFlags, loadOrReport } from "./output.ts";
+import { ExitCode, type LoadFlags, loadOrReport, printDiagnostic } from "./output.ts";
 import { type Output, printOutput } from "./print-output.ts";
 
 export interface PlanCommandOptions extends LoadFlags {
@@ -26,7 +26,7 @@ export function runPlan(options: PlanCommandOptions, style: TextStyle = plainSty
   if (loaded === undefined) return ExitCode.invalidInput;
   const result = planObjects(loaded.objects, { region: options.region });
   if (!result.ok) {
-    for (const error of result.errors) process.stderr.write(`${formatLoadError(error)}\n`);
+    for (const error of result.errors) printDiagnostic(formatLoadError(error));
     return ExitCode.invalidInput;
   }
   const plan = result.plan;

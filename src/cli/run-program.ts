@@ -25,6 +25,21 @@ export async function runProgram(program: Command, argv: readonly string[]): Pro
     await program.parseAsync(argv as string[]);
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
+    if (
+      error.code === "commander.missingMandatoryOptionValue" &&
+      error.message.includes("--filename")
+    )
+      process.stderr.write(`${missingFilenameHint(process.stdin.isTTY === true)}\n`);
     process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
   }
+}
+
+/**
+ * What to say when no `-f` is given: manifests come from files, directories or standard input,
+ * and input piped in without `-f -` is not read (kubectl's rule too).
+ */
+export function missingFilenameHint(stdinIsTerminal: boolean): string {
+  return stdinIsTerminal
+    ? "hint: give the manifests with -f FILE or -f DIR (-R for subdirectories), or -f - for standard input"
+    : "hint: standard input is not read unless asked: pass -f - to read the manifests piped in";
 }

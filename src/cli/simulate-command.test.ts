@@ -59,3 +59,39 @@ describe("carpool simulate -f DIR without a scenario", () => {
     assert.ok(objects.includes("Deployment/team/api"));
   });
 });
+
+// kubectl's strict field validation (KEP-2885), for scenario files as for manifests.
+describe("carpool simulate: unknown fields in a scenario file", () => {
+  const scenario = `apiVersion: carpool.dev/v1alpha1
+kind: Scenario
+metadata: {name: typo}
+spec:
+  duration: 10m
+  durationn: 1h
+  objects:
+    - apiVersion: karpenter.sh/v1
+      kind: NodePool
+      metadata: {name: mine}
+      spec:
+        template:
+          spec:
+            nodeClassRef: {group: carpool.dev, kind: K3sNodeClass, name: default}
+            requirements: []
+            taint: []
+`;
+  const file = join(mkdtempSync(join(tmpdir(), "carpool-scenario-")), "typo.yaml");
+  writeFileSync(file, scenario);
+  it("are warnings by default, with their paths, and the run goes on", () => {
+    const result = carpool(["simulate", file, "-o", "json"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(result.stderr.trim().split("\n"), [
+      `warning: ${file}: Scenario/typo: unknown field "spec.durationn"`,
+      `warning: ${file}: Scenario/typo: unknown field "spec.objects[0].spec.template.spec.taint"`,
+    ]);
+  });
+  it("are errors with --strict (exit 2)", () => {
+    const result = carpool(["simulate", file, "--strict", "-o", "json"]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^.*unknown field "spec.durationn"$/m);
+  });
+});

@@ -12,6 +12,7 @@ import {
   type LoadFlags,
   loadOrReport,
   type OutputFormat,
+  printDiagnostic,
   printObject,
 } from "./output.ts";
 
@@ -48,9 +49,12 @@ export async function runSimulate(
   else {
     const loaded = loadScenario(scenarioPath ?? DemoScenario);
     if (!loaded.ok) {
-      for (const error of loaded.errors) process.stderr.write(`${formatLoadError(error)}\n`);
+      for (const error of loaded.errors) printDiagnostic(formatLoadError(error));
       return ExitCode.invalidInput;
     }
+    for (const unknown of loaded.unknownFields)
+      printDiagnostic(`${options.strict === true ? "" : "warning: "}${formatLoadError(unknown)}`);
+    if (options.strict === true && loaded.unknownFields.length > 0) return ExitCode.invalidInput;
     scenario = loaded.scenario;
   }
   const progress = process.stderr.isTTY ? progressBar() : undefined;

@@ -5,6 +5,7 @@ import { structuralErrors } from "../api/field-errors.ts";
 import type { LoadError } from "../api/load.ts";
 import { ObjectMetaSchema } from "../api/meta.ts";
 import { DurationPattern } from "../api/nodepool.ts";
+import { unknownFieldPaths } from "../api/strict-fields.ts";
 import { type KnownObject, validateObject } from "../api/validate.ts";
 
 const Duration = Type.String({ pattern: DurationPattern });
@@ -72,7 +73,12 @@ export interface Scenario {
 }
 
 export type ScenarioResult =
-  | { readonly ok: true; readonly scenario: Scenario }
+  | {
+      readonly ok: true;
+      readonly scenario: Scenario;
+      /** Unknown fields, as kubectl's strict field validation names them (warnings unless strict). */
+      readonly unknownFields: readonly LoadError[];
+    }
   | { readonly ok: false; readonly errors: readonly LoadError[] };
 
 /** Reads a scenario file (YAML or JSON, one document). Every error names file, object and field. */
@@ -106,9 +112,18 @@ export function decodeScenario(value: unknown, file: string): ScenarioResult {
     return { ok: false, errors: structural.map((e) => at(e.path, e.message)) };
   const definition = value as ScenarioObject;
   const errors: LoadError[] = [];
+  const unknown = (path: string): LoadError => ({
+    file,
+    kind: "Scenario",
+    name,
+    message: `unknown field "${path}"`,
+  });
+  const unknownFields: LoadError[] = unknownFieldPaths(ScenarioSchema, value).map(unknown);
   const objects: KnownObject[] = [];
   (definition.spec.objects ?? []).forEach((object, i) => {
     const result = validateObject(object);
+    for (const path of result.unknownFields)
+      unknownFields.push(unknown(`spec.objects[${i}].${path}`));
     if (result.ok) objects.push(result.object);
     else
       for (const e of result.errors)
@@ -128,11 +143,13 @@ export function decodeScenario(value: unknown, file: string): ScenarioResult {
       );
     if (event.apply === undefined) return;
     const result = validateObject(event.apply);
+    for (const path of result.unknownFields)
+      unknownFields.push(unknown(`spec.events[${i}].apply.${path}`));
     if (result.ok) applies.set(i, result.object);
     else
       for (const e of result.errors)
         errors.push(at(`spec.events[${i}].apply${e.path ? `.${e.path}` : ""}`, e.message));
   });
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, scenario: { definition, objects, applies } };
+  return { ok: true, scenario: { definition, objects, applies }, unknownFields };
 }
