@@ -10,13 +10,15 @@ import { renderReason } from "./render/reasons.ts";
 import type { Plan } from "./solver/plan.ts";
 import { plannedClaims, reservationsFullReason } from "./solver/planned-claim.ts";
 import { type NodeClassObject, notReadyPools } from "./solver/pool-readiness.ts";
-import { launchedWith } from "./solver/static-launches.ts";
 import { solverInput } from "./solver/snapshot-input.ts";
 import { type Solution, solve } from "./solver/solve.ts";
+import { launchedWith } from "./solver/static-launches.ts";
 
 export interface PlanOptions {
   /** Region of the built-in AWS catalog, used when the input holds no InstanceType objects. */
   readonly region?: string;
+  /** Told as the solver places each pending pod (a progress line on a terminal, for big inputs). */
+  readonly onProgress?: (placed: number, total: number) => void;
 }
 
 /** The library's `plan()`: the same computation and result as `carpool plan -o json`. */
@@ -57,7 +59,9 @@ export function planObjects(
   if (!catalog.ok) return catalog;
   return {
     ok: true,
-    plan: toPlan(solveSnapshot(snapshot, catalog.catalog, nodeClassObjects(objects))),
+    plan: toPlan(
+      solveSnapshot(snapshot, catalog.catalog, nodeClassObjects(objects), options.onProgress),
+    ),
   };
 }
 
@@ -112,6 +116,7 @@ export function solveSnapshot(
   snapshot: ClusterSnapshot,
   catalog: Catalog,
   nodeClasses: readonly NodeClassObject[] = [],
+  onProgress?: (placed: number, total: number) => void,
 ): Solution {
   return solve({
     ...solverInput(snapshot),
@@ -119,6 +124,7 @@ export function solveSnapshot(
     notReadyPools: notReadyPools(snapshot.nodePools, nodeClasses),
     // Offline, the static pools' nodes the input lacks are launched as Karpenter would.
     launchStatic: true,
+    ...(onProgress && { onProgress }),
   });
 }
 

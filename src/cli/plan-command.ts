@@ -4,6 +4,7 @@ import { renderPlanTable } from "../render/plan.ts";
 import { plainStyle, type TextStyle } from "../render/text-style.ts";
 import { ExitCode, type LoadFlags, loadOrReport, printDiagnostic } from "./output.ts";
 import { type Output, printOutput } from "./print-output.ts";
+import { podProgress } from "./progress.ts";
 
 export interface PlanCommandOptions extends LoadFlags {
   readonly filename: string[];
@@ -24,7 +25,12 @@ export interface PlanCommandOptions extends LoadFlags {
 export function runPlan(options: PlanCommandOptions, style: TextStyle = plainStyle): number {
   const loaded = loadOrReport(options.filename, options);
   if (loaded === undefined) return ExitCode.invalidInput;
-  const result = planObjects(loaded.objects, { region: options.region });
+  const progress = podProgress(process.stderr, "planning");
+  const result = planObjects(loaded.objects, {
+    region: options.region,
+    onProgress: progress.update,
+  });
+  progress.done();
   if (!result.ok) {
     for (const error of result.errors) printDiagnostic(formatLoadError(error));
     return ExitCode.invalidInput;

@@ -83,6 +83,8 @@ export interface SolverInput
    * capacity the pending pods may use (`carpool plan`; a live controller runs that controller).
    */
   readonly launchStatic?: boolean;
+  /** Told after each pending pod is placed (or found unschedulable): for progress on a terminal. */
+  readonly onProgress?: (placed: number, total: number) => void;
 }
 
 export interface Solution {
@@ -298,11 +300,13 @@ class Solver {
       if (key !== undefined) this.#twinsLeft.set(key, (this.#twinsLeft.get(key) ?? 0) + 1);
     }
     let failed: { pending: PendingPod; last: Attempt }[] = [];
+    let placed = 0;
     for (const pod of pending) {
       const outcome = this.#placeRelaxing(pod);
       const key = this.#twinKeys.get(pod);
       if (key !== undefined) this.#twinsLeft.set(key, (this.#twinsLeft.get(key) ?? 1) - 1);
       if (outcome !== undefined) failed.push({ pending: pod, last: outcome });
+      this.#input.onProgress?.(++placed, pending.length);
     }
     // Pods placed later may have made room for affinity: one more pass over the failures.
     if (failed.length > 0 && failed.length < pending.length) {
