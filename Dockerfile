@@ -18,6 +18,8 @@ COPY scripts/build.mjs scripts/
 COPY src/ src/
 # The esbuild bundle in dist/ (scripts/build.mjs); its externals are resolved from node_modules/.
 RUN npm run build
+# The library's type declarations are for npm consumers; the image runs the CLI and needs none.
+RUN rm -rf dist/types
 # Production dependencies only. Optional ones are Biome's and esbuild's native binaries, which
 # nothing in dist/ runs.
 RUN npm prune --omit=dev --omit=optional --no-audit --no-fund
