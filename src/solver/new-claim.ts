@@ -1,6 +1,5 @@
 import type { Taint } from "../api/pod.ts";
 import { Labels } from "../api/wellknown.ts";
-import type { Offering } from "../catalog/instance-type.ts";
 import { addResources, type Resources } from "../resources/resource-list.ts";
 import type { HostPort } from "../scheduling/host-ports.ts";
 import type { Reason } from "../scheduling/reasons.ts";
@@ -9,7 +8,7 @@ import { fitsResources, resourceFit } from "../scheduling/resource-fit.ts";
 import type { TopologyNode } from "../scheduling/topology-index.ts";
 import type { PendingPod } from "./pending-pod.ts";
 import { limitAmount, limitCapacity } from "./pool-limits.ts";
-import { type CandidateType, offeringAllowed, type PoolTemplate } from "./pool-template.ts";
+import { type CandidateType, offeringFilter, type PoolTemplate } from "./pool-template.ts";
 
 /** A node the solver is planning: the pods on it so far and the instance types that still fit them. */
 export interface NewClaim {
@@ -196,11 +195,6 @@ export function hasMinValues(requirements: Requirements): boolean {
   for (const requirement of requirements.values())
     if (requirement.minValues !== undefined) return true;
   return false;
-}
-
-/** Whether an offering is allowed by the requirements (pool-template.ts offeringAllowed). */
-function offeringFilter(requirements: Requirements): (offering: Offering) => boolean {
-  return (offering) => offeringAllowed(offering, requirements);
 }
 
 function withinLimits(capacity: Resources, room: Resources): boolean {

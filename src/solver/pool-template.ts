@@ -249,19 +249,32 @@ function computeTypeRequirements(
  * (NotIn, DoesNotExist), as Karpenter's offerings declare DoesNotExist.
  */
 export function offeringAllowed(offering: Offering, requirements: Requirements): boolean {
+  return offeringFilter(requirements)(offering);
+}
+
+/**
+ * offeringAllowed for many offerings against one set of requirements: the lookups are done once,
+ * and the offering-label keys the requirements do not name cost nothing per offering.
+ */
+export function offeringFilter(requirements: Requirements): (offering: Offering) => boolean {
   const zone = requirements.get(Labels.zone);
   const capacityType = requirements.get(Labels.capacityType);
-  if (zone !== undefined && !zone.has(offering.zone)) return false;
-  if (capacityType !== undefined && !capacityType.has(offering.capacityType)) return false;
-  for (const key of OfferingLabelKeys) {
+  const own = OfferingLabelKeys.flatMap((key) => {
     const requirement = requirements.get(key);
-    if (requirement === undefined) continue;
-    const value = offering.labels?.[key];
-    if (value === undefined) {
-      if (requirement.operator !== "NotIn" && requirement.operator !== "DoesNotExist") return false;
-    } else if (!requirement.has(value)) return false;
-  }
-  return true;
+    return requirement === undefined ? [] : [{ key, requirement }];
+  });
+  return (offering) => {
+    if (zone !== undefined && !zone.has(offering.zone)) return false;
+    if (capacityType !== undefined && !capacityType.has(offering.capacityType)) return false;
+    for (const { key, requirement } of own) {
+      const value = offering.labels?.[key];
+      if (value === undefined) {
+        if (requirement.operator !== "NotIn" && requirement.operator !== "DoesNotExist")
+          return false;
+      } else if (!requirement.has(value)) return false;
+    }
+    return true;
+  };
 }
 
 /**
