@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
-  BalancedThreshold,
   canPassThreshold,
   evaluateMove,
   nodeDisruption,
@@ -22,8 +21,10 @@ import {
 // designs/balanced-consolidation.md, pkg/controllers/disruption/balanced.go).
 
 describe("Balanced scoring (Karpenter ScoreMove)", () => {
-  it("k = 2: a move is approved at score ≥ 0.5", () => {
-    assert.equal(BalancedThreshold, 0.5);
+  it("k = 2 by default: a move needs a score of 0.5, and one just under it is rejected", () => {
+    const totals = { cost: 1, disruption: 10 };
+    assert.equal(scoreMove(0.25, 5, totals).threshold, 0.5);
+    assert.equal(scoreMove(0.2499, 5, totals).approved, false);
   });
   const cases: [string, number, number, { cost: number; disruption: number }, boolean, number][] = [
     // name, savings, move disruption, pool totals, approved, score

@@ -14,7 +14,6 @@
  * sets its own k.
  */
 export const BalancedK = 2;
-export const BalancedThreshold = 1 / BalancedK;
 
 /** What Balanced needs of a node: its hourly price and the eviction costs of the pods it would move. */
 export interface ScoredNode {
